@@ -13,6 +13,9 @@
 set(DENOISE_DATA_DIR "${PROJECT_SOURCE_DIR}/../shared/data" CACHE PATH
     "Directory with the real datasets (ml-100k/...) read by the tests labelled 'data'")
 
+if(NOT TARGET denoise::thrust)
+  message(FATAL_ERROR "The tests cover the Thrust backend: configure with DENOISE_WITH_THRUST=ON")
+endif()
 find_package(Boost 1.71 REQUIRED COMPONENTS unit_test_framework)
 
 add_library(denoise_test_main OBJECT "${PROJECT_SOURCE_DIR}/test/support/test_main.cpp")
