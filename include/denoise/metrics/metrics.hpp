@@ -1,0 +1,11 @@
+// Umbrella header of denoise/metrics: ranking metrics over all items (Recall, Precision, F1, NDCG,
+// HitRate @K), AUC and GAUC, LogLoss, and denoising quality against ground-truth noise flags.
+#pragma once
+
+#include "auc.hpp"
+#include "denoising_quality.hpp"
+#include "log_loss.hpp"
+#include "metric_value.hpp"
+#include "ranking_evaluator.hpp"
+#include "ranking_result.hpp"
+#include "top_k.hpp"
