@@ -1,5 +1,5 @@
 // Area under the ROC curve, exact: the Mann-Whitney statistic with ties counted as one half,
-// computed from one sort of the scores (O(n log n)) in integer arithmetic, so it equals the
+// computed from one radix sort of the scores (O(n); the grouped variant sorts, O(n log n)) in integer arithmetic, so it equals the
 // brute-force pair count exactly. Also the per-group (per-user, "GAUC") variant.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,6 @@ inline std::uint64_t twice_correct_pairs(const score_label* first, const score_l
   return twice;
 }
 
-inline bool by_score(const score_label& a, const score_label& b) noexcept { return a.score < b.score; }
 
 template <class Label>
 std::vector<score_label> gather_scores(span<const float> scores, span<const Label> labels) {
@@ -62,12 +62,60 @@ std::vector<score_label> gather_scores(span<const float> scores, span<const Labe
   return v;
 }
 
+// A float mapped to an unsigned key with the same order (-0 and +0 map to the same key).
+inline std::uint32_t ordered_key(float f) noexcept {
+  if (f == 0.0f) f = 0.0f;
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &f, sizeof bits);
+  return (bits & 0x80000000u) != 0 ? ~bits : (bits | 0x80000000u);
+}
+
+// Sorts (key << 1 | label) words by key: LSD radix sort, 3 passes of 11 bits. O(n), two buffers.
+inline void radix_sort_by_key(std::vector<std::uint64_t>& v) {
+  std::vector<std::uint64_t> tmp(v.size());
+  std::vector<std::size_t> count(2048);
+  for (int pass = 0; pass < 3; ++pass) {
+    const int shift = 1 + 11 * pass;
+    std::fill(count.begin(), count.end(), std::size_t{0});
+    for (const std::uint64_t w : v) ++count[(w >> shift) & 2047u];
+    std::size_t sum = 0;
+    for (auto& c : count) {
+      const std::size_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (const std::uint64_t w : v) tmp[count[(w >> shift) & 2047u]++] = w;
+    v.swap(tmp);
+  }
+}
+
 template <class Label>
 double auc_impl(span<const float> scores, span<const Label> labels) {
-  auto v = gather_scores(scores, labels);
-  std::sort(v.begin(), v.end(), by_score);
-  std::uint64_t pos = 0, neg = 0;
-  const std::uint64_t twice = twice_correct_pairs(v.data(), v.data() + v.size(), pos, neg);
+  check_sizes(scores.size(), "scores", labels.size(), "labels");
+  std::vector<std::uint64_t> words(scores.size());
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    if (std::isnan(scores[i])) {
+      throw input_error("score of sample " + std::to_string(i) + " is NaN", location::of_field("scores"));
+    }
+    const std::uint64_t label = binary_label(labels[i], i, "labels") ? 1u : 0u;
+    words[i] = (static_cast<std::uint64_t>(ordered_key(scores[i])) << 1) | label;
+  }
+  radix_sort_by_key(words);
+  // Walk groups of equal keys, as twice_correct_pairs does for scored pairs.
+  std::uint64_t twice = 0, neg_below = 0, pos = 0;
+  for (std::size_t g = 0; g < words.size();) {
+    const std::uint64_t key = words[g] >> 1;
+    std::uint64_t gp = 0, gn = 0;
+    std::size_t e = g;
+    for (; e < words.size() && (words[e] >> 1) == key; ++e) {
+      if ((words[e] & 1u) != 0) ++gp; else ++gn;
+    }
+    twice += gp * (2 * neg_below + gn);
+    neg_below += gn;
+    pos += gp;
+    g = e;
+  }
+  const std::uint64_t neg = neg_below;
   if (pos == 0 || neg == 0) {
     throw input_error("AUC needs both classes (got " + std::to_string(pos) + " positives and " +
                           std::to_string(neg) + " negatives)",

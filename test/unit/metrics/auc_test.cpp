@@ -47,6 +47,9 @@ BOOST_AUTO_TEST_CASE(hand_computed) {
   // all tied -> 0.5; perfectly reversed -> 0
   BOOST_TEST(dm::auc(std::vector<float>{1, 1, 1}, std::vector<float>{1, 0, 1}) == 0.5);
   BOOST_TEST(dm::auc(std::vector<float>{3, 2, 1}, std::vector<float>{0, 0, 1}) == 0.0);
+  // -0 and +0 tie; negative and infinite scores keep their order
+  BOOST_TEST(dm::auc(std::vector<float>{-0.0f, 0.0f}, std::vector<float>{1, 0}) == 0.5);
+  BOOST_TEST(dm::auc(std::vector<float>{-INFINITY, -2.5f, -1.0f, INFINITY}, std::vector<float>{0, 1, 0, 1}) == 0.75);
   // uint8 labels
   BOOST_TEST(dm::auc(std::vector<float>{0.1f, 0.4f, 0.35f, 0.8f}, std::vector<std::uint8_t>{0, 0, 1, 1}) == 0.75);
 }
@@ -59,7 +62,7 @@ BOOST_AUTO_TEST_CASE(equals_brute_force_pair_count_with_ties) {
     const std::size_t n = 50 + static_cast<std::size_t>(trial) * 37;
     std::vector<float> s(n), y(n);
     for (std::size_t i = 0; i < n; ++i) {
-      s[i] = static_cast<float>(level(gen)) * 0.1f;  // ten score levels: many ties
+      s[i] = static_cast<float>(level(gen) - 5) * 0.1f;  // ten score levels around 0: many ties
       y[i] = coin(gen) ? 1.0f : 0.0f;
     }
     y[0] = 1.0f;
