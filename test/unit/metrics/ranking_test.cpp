@@ -239,6 +239,17 @@ BOOST_AUTO_TEST_CASE(same_results_at_one_and_two_threads_partial_and_full_sort) 
   BOOST_TEST(r1.at_k(20).ndcg == ndcg20 / static_cast<double>(with_test), boost::test_tools::tolerance(1e-12));
 }
 
+BOOST_AUTO_TEST_CASE(no_user_with_test_items_gives_zero_users) {
+  const std::vector<float> m(6, 0.5f);
+  const owned_csr train(metrics_test::row_list{{0}, {1}}), test(metrics_test::row_list{{}, {}});
+  std::vector<index_t> asked;
+  const auto r = dm::evaluate_ranking(matrix_scorer{&m, 3, &asked}, 3, train.view(), test.view());
+  BOOST_TEST(r.users_evaluated == 0u);
+  BOOST_TEST(asked.empty());
+  BOOST_TEST(r.at_k(20).recall == 0.0);
+  BOOST_TEST(r.at_k(20).ndcg == 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(nan_score_names_the_user) {
   std::vector<float> m{0.1f, 0.2f, 0.3f, 0.4f, NAN, 0.6f};
   const owned_csr train(metrics_test::row_list{{}, {}}), test(metrics_test::row_list{{0}, {2}});
