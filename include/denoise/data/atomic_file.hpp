@@ -19,7 +19,7 @@ namespace data {
 
 /// Calls writer(std::FILE*) on a temporary file next to `path`, then renames it to `path`.
 template <class Writer>
-void write_file_atomically(const std::string& path, Writer&& writer) {
+void atomic_write(const std::string& path, Writer&& writer) {
   std::string temp = path + ".tmp.XXXXXX";
   const int fd = ::mkstemp(temp.data());
   if (fd < 0)
@@ -52,8 +52,8 @@ void write_file_atomically(const std::string& path, Writer&& writer) {
 }
 
 /// Writes `bytes` atomically to `path`.
-inline void write_bytes_atomically(const std::string& path, std::string_view bytes) {
-  write_file_atomically(path, [&](std::FILE* f) {
+inline void atomic_write_bytes(const std::string& path, std::string_view bytes) {
+  atomic_write(path, [&](std::FILE* f) {
     if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size())
       throw io_error("write failed", location::in_file(path));
   });

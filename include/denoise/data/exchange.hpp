@@ -5,7 +5,7 @@
 //   instance,user,item,user_raw,item_raw,label,rating,timestamp,noisy[,<field name>...]
 // Interactions .npy: one float64 2-D array, one row per interaction, the same columns (no header).
 // Subset CSV: a header line "instance" then one id per line. Subset .npy: 1-D int64.
-// Every write is atomic (write_file_atomically). .npy needs xtensor (DENOISE_HAS_XTENSOR).
+// Every write is atomic (atomic_write). .npy needs xtensor (DENOISE_HAS_XTENSOR).
 #pragma once
 
 #include <cinttypes>
@@ -47,7 +47,7 @@ inline void put(std::FILE* f, const std::string& path, const char* text, std::si
 
 /// Writes `data` as CSV (atomically).
 inline void write_csv(const Interactions& data, const std::string& path) {
-  write_file_atomically(path, [&](std::FILE* f) {
+  atomic_write(path, [&](std::FILE* f) {
     std::string head = "# denoise-interactions v1 n_users=" + std::to_string(data.n_users()) +
                        " n_items=" + std::to_string(data.n_items()) + " fields=";
     for (std::size_t k = 0; k < data.n_fields(); ++k)
@@ -201,7 +201,7 @@ inline Interactions read_csv(const std::string& path) {
 
 /// Writes a subset (instance ids) as CSV: "instance" then one id per line.
 inline void write_subset_csv(span<const offset_t> ids, const std::string& path) {
-  write_file_atomically(path, [&](std::FILE* f) {
+  atomic_write(path, [&](std::FILE* f) {
     detail::put(f, path, "instance\n", 9);
     char buf[32];
     for (offset_t id : ids) {
@@ -244,7 +244,7 @@ inline void write_npy(const Interactions& data, const std::string& path) {
     for (std::size_t k = 0; k < data.n_fields(); ++k) row[9 + k] = data.field(k)[r];
   }
   const std::vector<std::size_t> shape{data.size(), cols};
-  write_bytes_atomically(path, xt::dump_npy(xt::adapt(table, shape)));
+  atomic_write_bytes(path, xt::dump_npy(xt::adapt(table, shape)));
 }
 
 /// Reads an array written by write_npy. The .npy carries no names or sizes: n_users / n_items
@@ -305,7 +305,7 @@ inline Interactions read_npy(const std::string& path, std::size_t n_users = 0, s
 inline void write_subset_npy(span<const offset_t> ids, const std::string& path) {
   std::vector<std::int64_t> v(ids.begin(), ids.end());
   const std::vector<std::size_t> shape{v.size()};
-  write_bytes_atomically(path, xt::dump_npy(xt::adapt(v, shape)));
+  atomic_write_bytes(path, xt::dump_npy(xt::adapt(v, shape)));
 }
 
 inline std::vector<offset_t> read_subset_npy(const std::string& path) {
