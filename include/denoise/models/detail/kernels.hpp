@@ -1,0 +1,252 @@
+// Element kernels private to the models: row scaling, column blocks, broadcasts and the CDAE
+// pieces. Each is a DENOISE_HOST_DEVICE functor called with one index by B::launch, owning the
+// outputs it writes (no races, the same bits on every backend and thread count).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "../../core/macros.hpp"
+#include "../../core/random.hpp"
+#include "../../core/types.hpp"
+
+namespace denoise {
+namespace models {
+namespace kernels {
+
+/// a * b
+template <class T>
+struct multiply {
+  DENOISE_HOST_DEVICE T operator()(T a, T b) const { return a * b; }
+};
+
+/// out[r, c] = d[r] * x[r, c]
+template <class T>
+struct scale_rows {
+  const T* d;
+  const T* x;
+  T* out;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const { out[i] = d[i / cols] * x[i]; }
+};
+
+/// out[r, c] = x[r, c] * w[c]
+template <class T>
+struct multiply_row_broadcast {
+  const T* x;
+  const T* w;
+  T* out;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const { out[i] = x[i] * w[i % cols]; }
+};
+
+/// y[r, c] += a[r]
+template <class T>
+struct add_col_broadcast {
+  T* y;
+  const T* a;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const { y[i] += a[i / cols]; }
+};
+
+/// y[i] += *s  (a scalar that lives in backend memory, e.g. a 1 x 1 bias)
+template <class T>
+struct add_scalar_at {
+  T* y;
+  const T* s;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const { y[i] += *s; }
+};
+
+/// out[r, offset + c] = in[r, c] for c < in_cols (out has out_cols columns).
+template <class T>
+struct put_cols {
+  const T* in;
+  T* out;
+  std::size_t in_cols;
+  std::size_t out_cols;
+  std::size_t offset;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t r = i / in_cols;
+    const std::size_t c = i % in_cols;
+    out[r * out_cols + offset + c] = in[i];
+  }
+};
+
+/// out[r, c] = in[r, offset + c] for c < out_cols (in has in_cols columns).
+template <class T>
+struct take_cols {
+  const T* in;
+  T* out;
+  std::size_t in_cols;
+  std::size_t out_cols;
+  std::size_t offset;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t r = i / out_cols;
+    const std::size_t c = i % out_cols;
+    out[i] = in[r * in_cols + offset + c];
+  }
+};
+
+/// NeuMF scoring: the first tower layer over (user row, every item) pairs of a block of users,
+///   out[(r - first) * items + j, c] = relu(user_part[r, c] + item_part[j, c])
+/// (the first layer's bias is already in user_part).
+template <class T>
+struct pair_first_layer {
+  const T* user_part;
+  const T* item_part;
+  T* out;
+  std::size_t first;
+  std::size_t items;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t c = i % cols;
+    const std::size_t pair = i / cols;
+    const std::size_t r = first + pair / items;
+    const std::size_t j = pair % items;
+    const T x = user_part[r * cols + c] + item_part[j * cols + c];
+    out[i] = x > T(0) ? x : T(0);
+  }
+};
+
+/// relu(x)
+template <class T>
+struct relu {
+  DENOISE_HOST_DEVICE T operator()(T x) const { return x > T(0) ? x : T(0); }
+};
+
+/// dx = dy * (x > 0)  (x is the pre-activation)
+template <class T>
+struct relu_backward {
+  const T* x;
+  const T* dy;
+  T* dx;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const { dx[i] = x[i] > T(0) ? dy[i] : T(0); }
+};
+
+// ---- grouping the pairs of a batch by user (CDAE) -------------------------------------------
+
+/// key[n] = (user[n] << 32) | n: sorting the keys groups a batch's pairs by user, in batch order.
+struct user_key {
+  const index_t* users;
+  std::uint64_t* keys;
+  DENOISE_HOST_DEVICE void operator()(std::size_t n) const {
+    keys[n] = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(users[n])) << 32) |
+              static_cast<std::uint64_t>(n);
+  }
+};
+
+/// Splits sorted keys into (user, pair position).
+struct split_user_key {
+  const std::uint64_t* keys;
+  index_t* user;
+  index_t* pair;
+  DENOISE_HOST_DEVICE void operator()(std::size_t k) const {
+    user[k] = static_cast<index_t>(keys[k] >> 32);
+    pair[k] = static_cast<index_t>(keys[k] & 0xFFFFFFFFull);
+  }
+};
+
+/// For distinct user s (segment s of the sorted pairs): slot[pair] = s for its pairs, and
+/// user_slot[user] = s.
+struct assign_slots {
+  const index_t* unique_users;
+  const offset_t* segments;  // distinct users + 1 offsets into order
+  const index_t* order;      // pair positions grouped by user
+  index_t* slot;             // per pair
+  index_t* user_slot;        // per user of the catalogue
+  DENOISE_HOST_DEVICE void operator()(std::size_t s) const {
+    for (offset_t k = segments[s]; k < segments[s + 1]; ++k) slot[order[k]] = static_cast<index_t>(s);
+    user_slot[unique_users[s]] = static_cast<index_t>(s);
+  }
+};
+
+/// user_slot[users[s]] = value
+struct set_user_slot {
+  const index_t* users;
+  index_t* user_slot;
+  index_t value;
+  DENOISE_HOST_DEVICE void operator()(std::size_t s) const { user_slot[users[s]] = value; }
+};
+
+/// Is entry k of the training CSR kept by the corruption of this forward? drop == 0: always.
+template <class T>
+DENOISE_HOST_DEVICE inline bool cdae_keep(const random::counter_stream& stream, T drop, offset_t k) {
+  return drop == T(0) || !(stream.uniform<T>(static_cast<std::uint64_t>(k)) < drop);
+}
+
+/// CDAE pre-activation of row s (the user rows[s]):
+///   z[s, c] = V[rows[s], c] + b[c] + scale * sum over kept j of I_u of W[j, c]
+template <class T>
+struct cdae_hidden {
+  const index_t* rows;
+  const offset_t* offsets;  // user CSR
+  const index_t* items;
+  const T* v;
+  const T* b;
+  const T* w;
+  T* z;
+  std::size_t cols;
+  random::counter_stream stream;
+  T drop;
+  T scale;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t s = i / cols;
+    const std::size_t c = i % cols;
+    const auto u = static_cast<std::size_t>(rows[s]);
+    T acc = T(0);
+    for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) {
+      if (cdae_keep(stream, drop, k)) acc += w[static_cast<std::size_t>(items[k]) * cols + c];
+    }
+    z[i] = v[u * cols + c] + b[c] + scale * acc;
+  }
+};
+
+/// dh[s, c] = sum over the pairs of user slot s (in batch order) of dpair[pair, c]
+template <class T>
+struct sum_pairs_per_user {
+  const T* dpair;
+  const offset_t* segments;
+  const index_t* order;
+  T* dh;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t s = i / cols;
+    const std::size_t c = i % cols;
+    T acc = T(0);
+    for (offset_t k = segments[s]; k < segments[s + 1]; ++k) {
+      acc += dpair[static_cast<std::size_t>(order[k]) * cols + c];
+    }
+    dh[i] = acc;
+  }
+};
+
+/// dW[j, c] += scale * sum over the users u of item j that are in the batch (user_slot >= 0) and
+/// kept j in this forward's corruption, of dz[slot(u), c]. One thread per (item, column), users
+/// in ascending order: race-free and deterministic.
+template <class T>
+struct cdae_input_grad {
+  const offset_t* item_offsets;  // item CSR (transpose of the training matrix)
+  const index_t* item_users;
+  const offset_t* user_position;  // position of each item-CSR entry in the user CSR
+  const index_t* user_slot;
+  const T* dz;
+  T* dw;
+  std::size_t cols;
+  random::counter_stream stream;
+  T drop;
+  T scale;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
+    const std::size_t j = i / cols;
+    const std::size_t c = i % cols;
+    T acc = T(0);
+    for (offset_t e = item_offsets[j]; e < item_offsets[j + 1]; ++e) {
+      const index_t s = user_slot[item_users[e]];
+      if (s >= 0 && cdae_keep(stream, drop, user_position[e])) acc += dz[static_cast<std::size_t>(s) * cols + c];
+    }
+    dw[i] += scale * acc;
+  }
+};
+
+}  // namespace kernels
+}  // namespace models
+}  // namespace denoise

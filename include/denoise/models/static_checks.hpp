@@ -1,0 +1,107 @@
+// check_model<M>(): one readable static_assert per member of the Model policy, each naming the
+// member and docs/policies/model.md (ensmallen's static_checks style). The trainer calls it, so a
+// user-written model that lacks a member fails with that line instead of a template backtrace.
+// DENOISE_DISABLE_STATIC_CHECKS turns the checks off.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include "../core/static_checks.hpp"
+#include "../core/types.hpp"
+
+namespace denoise {
+namespace models {
+namespace detail {
+namespace probe {
+
+template <class M> using backend_t = typename M::backend;
+template <class M> using scalar_t = typename M::scalar;
+template <class M> using matrix_t = typename M::matrix;
+template <class M> using vector_t = typename M::vector;
+template <class M> using index_vector_t = typename M::index_vector;
+
+template <class M> using name_t = decltype(M::name());
+template <class M> using construct_t = decltype(M(index_t{}, index_t{}));
+template <class M> using users_t = decltype(std::declval<const M&>().users());
+template <class M> using items_t = decltype(std::declval<const M&>().items());
+template <class M> using train_t = decltype(std::declval<M&>().train(true));
+template <class M> using eval_t = decltype(std::declval<M&>().eval());
+template <class M> using forward_t = decltype(std::declval<M&>().forward(
+    std::declval<const typename M::index_vector&>(), std::declval<const typename M::index_vector&>(),
+    std::declval<typename M::vector&>()));
+template <class M> using backward_t =
+    decltype(std::declval<M&>().backward(std::declval<const typename M::vector&>()));
+/// A visitor that accepts anything: what visit_parameters must be callable with.
+struct any_visitor {
+  template <class P>
+  void operator()(P&&) const {}
+};
+template <class M> using visit_t = decltype(std::declval<M&>().visit_parameters(any_visitor{}));
+template <class M> using reset_t = decltype(std::declval<M&>().reset(std::uint64_t{}));
+template <class M> using score_t = decltype(std::declval<M&>().score(
+    std::declval<const typename M::index_vector&>(), std::declval<typename M::matrix&>()));
+template <class M> using features_t = decltype(std::declval<M&>().features(
+    std::declval<const typename M::index_vector&>(), std::declval<const typename M::index_vector&>(),
+    std::declval<typename M::matrix&>()));
+template <class M> using feature_dim_t = decltype(std::declval<const M&>().feature_dim());
+
+}  // namespace probe
+}  // namespace detail
+
+/// True when M meets every requirement of the Model policy; otherwise a static_assert names the
+/// first missing member. Use as `static_assert(models::check_model<M>(), "");`.
+template <class M>
+constexpr bool check_model() {
+  using traits::is_detected_v;
+  namespace p = detail::probe;
+  DENOISE_STATIC_CHECK((is_detected_v<p::backend_t, M>),
+                       "denoise: a Model policy needs 'using backend = B;' (its Backend); see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::scalar_t, M>),
+                       "denoise: a Model policy needs 'using scalar = typename B::scalar;'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::matrix_t, M>),
+                       "denoise: a Model policy needs 'using matrix = typename B::matrix;'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::vector_t, M>),
+                       "denoise: a Model policy needs 'using vector = typename B::vector;'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::index_vector_t, M>),
+                       "denoise: a Model policy needs 'using index_vector = typename B::index_vector;'; see "
+                       "docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::name_t, M>),
+                       "denoise: a Model policy needs 'static constexpr const char* name()'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::construct_t, M>),
+                       "denoise: a Model policy needs a constructor 'M(index_t users, index_t items, options = {}, "
+                       "std::uint64_t seed = 0)'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::users_t, M>),
+                       "denoise: a Model policy needs 'index_t users() const noexcept'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::items_t, M>),
+                       "denoise: a Model policy needs 'index_t items() const noexcept'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::train_t, M>),
+                       "denoise: a Model policy needs 'void train(bool on = true)'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::eval_t, M>),
+                       "denoise: a Model policy needs 'void eval()'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::forward_t, M>),
+                       "denoise: a Model policy needs 'void forward(const index_vector& users, const index_vector& "
+                       "items, vector& logits)'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::backward_t, M>),
+                       "denoise: a Model policy needs 'void backward(const vector& dlogits)'; see "
+                       "docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::visit_t, M>),
+                       "denoise: a Model policy needs 'template <class F> void visit_parameters(F&& f)' calling "
+                       "f(nn::param_ref<B>) per parameter; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::reset_t, M>),
+                       "denoise: a Model policy needs 'void reset(std::uint64_t seed)'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::score_t, M>),
+                       "denoise: a Model policy needs 'void score(const index_vector& users, matrix& scores)'; see "
+                       "docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::features_t, M>),
+                       "denoise: a Model policy needs 'void features(const index_vector& users, const index_vector& "
+                       "items, matrix& out)'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::feature_dim_t, M>),
+                       "denoise: a Model policy needs 'index_t feature_dim() const noexcept'; see "
+                       "docs/policies/model.md");
+  return true;
+}
+
+}  // namespace models
+}  // namespace denoise

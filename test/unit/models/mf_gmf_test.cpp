@@ -1,0 +1,101 @@
+// MF and GMF on every CPU backend: gradients, score() against forward(), reset, features, errors.
+#include <boost/test/unit_test.hpp>
+
+#include <vector>
+
+#include <denoise/models/gmf.hpp>
+#include <denoise/models/mf.hpp>
+#include <denoise/models/static_checks.hpp>
+
+#include "model_checks.hpp"
+#include "support/backend_list.hpp"
+
+using namespace denoise;
+using namespace denoise::test;
+
+namespace {
+template <class B>
+models::GMF<B> small_gmf(std::uint64_t seed = 3) {
+  models::gmf_options o;
+  o.factor = 5;
+  o.embedding_init = nn::init::normal(0.0, 0.5);  // large enough that products matter
+  return models::GMF<B>(7, 11, o, seed);
+}
+template <class B>
+models::MF<B> small_mf(std::uint64_t seed = 3, bool biases = true) {
+  models::mf_options o;
+  o.factor = 4;
+  o.user_bias = o.item_bias = o.global_bias = biases;
+  o.embedding_init = nn::init::normal(0.0, 0.5);
+  models::MF<B> m(6, 9, o, seed);
+  // non-zero biases, so score() and forward() really add them
+  m.visit_parameters([](nn::param_ref<B> p) {
+    if (p.value.cols() == 1) B::fill_uniform(p.value, 11, typename B::scalar(-1), typename B::scalar(1));
+  });
+  return m;
+}
+}  // namespace
+
+static_assert(models::check_model<models::GMF<backends::Eigen<double>>>(), "");
+static_assert(models::check_model<models::MF<backends::Eigen<float>>>(), "");
+
+BOOST_AUTO_TEST_SUITE(models_mf_gmf)
+
+DENOISE_TYPED_TEST(gmf_gradients, backend_list_double) {
+  auto m = small_gmf<TestType>();
+  check_model_gradients(m, 40, 1);
+}
+
+DENOISE_TYPED_TEST(mf_gradients_with_and_without_biases, backend_list_double) {
+  auto m = small_mf<TestType>();
+  check_model_gradients(m, 40, 2);
+  auto plain = small_mf<TestType>(4, false);
+  check_model_gradients(plain, 40, 3);
+}
+
+DENOISE_TYPED_TEST(score_matches_forward, backend_list_double) {
+  auto g = small_gmf<TestType>();
+  check_score_matches_forward(g);
+  auto m = small_mf<TestType>();
+  check_score_matches_forward(m);
+}
+
+DENOISE_TYPED_TEST(reset_is_reproducible, backend_list_double) {
+  auto g = small_gmf<TestType>();
+  check_reset(g);
+  auto m = small_mf<TestType>();
+  check_reset(m);
+}
+
+DENOISE_TYPED_TEST(features_are_the_embeddings, backend_list_double) {
+  using B = TestType;
+  auto g = small_gmf<B>();
+  check_feature_shape(g);
+  const auto u = to_index<B>({3, 0});
+  const auto i = to_index<B>({10, 2});
+  typename B::matrix f;
+  g.features(u, i, f);
+  const auto hf = host_of<B>(f.values());
+  std::vector<double> expect;
+  for (auto x : host_row<B>(g.user_embedding().table(), 3)) expect.push_back(x);
+  for (auto x : host_row<B>(g.item_embedding().table(), 10)) expect.push_back(x);
+  for (auto x : host_row<B>(g.user_embedding().table(), 0)) expect.push_back(x);
+  for (auto x : host_row<B>(g.item_embedding().table(), 2)) expect.push_back(x);
+  BOOST_TEST(std::vector<double>(hf.begin(), hf.end()) == expect, boost::test_tools::per_element());
+  auto m = small_mf<B>();
+  check_feature_shape(m);
+  BOOST_TEST(m.feature_dim() == 8);
+}
+
+DENOISE_TYPED_TEST(bad_input_throws, backend_list_double) {
+  auto g = small_gmf<TestType>();
+  check_errors(g);
+  auto m = small_mf<TestType>();
+  check_errors(m);
+  BOOST_CHECK_THROW(models::GMF<TestType>(0, 3), config_error);
+  models::mf_options o;
+  o.factor = 0;
+  BOOST_CHECK_THROW(models::MF<TestType>(3, 3, o), config_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
