@@ -1,0 +1,266 @@
+// NeuMF<B>: Neural Matrix Factorization, He et al., "Neural Collaborative Filtering", WWW 2017
+// (section 3.4): a GMF tower and an MLP tower with SEPARATE user and item embeddings, fused by
+// one prediction layer over their concatenated outputs:
+//   g = p^G_u ⊙ q^G_i                                   (factor)
+//   m = MLP([p^M_u || q^M_i])                           (ReLU after every layer, halving widths)
+//   logit(u, i) = h^T [g || m] + b
+// Tower shape (the NCF reference code the ADT authors used): MLP embeddings of size
+// e = factor * 2^(layers-1) each, then `layers` dense layers 2e -> e -> ... -> factor. With the
+// defaults (factor 32, 3 layers): embeddings 128 + 128, tower 256 -> 128 -> 64 -> 32, prediction
+// layer 64 -> 1. Set mlp_embedding to choose e yourself (the tower still halves `layers` times).
+// Trained end to end from scratch (the paper's optional GMF/MLP pre-training is not done here).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../backends/static_checks.hpp"
+#include "../core/error.hpp"
+#include "../core/random.hpp"
+#include "../core/types.hpp"
+#include "../nn/dense.hpp"
+#include "../nn/embedding.hpp"
+#include "../nn/init.hpp"
+#include "../nn/mlp.hpp"
+#include "../nn/parameter.hpp"
+#include "detail/ops.hpp"
+
+namespace denoise {
+namespace models {
+
+struct neumf_options {
+  index_t factor = 32;     ///< GMF embedding size, also the width of the tower's last layer
+  index_t layers = 3;      ///< dense layers of the MLP tower
+  index_t mlp_embedding = 0;  ///< MLP embedding size per side; 0: factor * 2^(layers-1)
+  double dropout = 0.0;    ///< after each hidden tower layer but the last (training mode only)
+  nn::init::initializer embedding_init = nn::init::normal(0.0, 0.01);  ///< all four embeddings
+  nn::init::initializer mlp_init = nn::init::xavier_uniform();         ///< tower weights (biases 0)
+  nn::init::initializer output_init = nn::init::xavier_uniform();      ///< prediction layer h (bias 0)
+  index_t score_pairs = 32768;  ///< (user, item) pairs per block in score(); bounds its workspace
+};
+
+template <class B>
+class NeuMF {
+  static_assert(backends::check_backend<B>(), "");
+
+ public:
+  using backend = B;
+  using scalar = typename B::scalar;
+  using matrix = typename B::matrix;
+  using vector = typename B::vector;
+  using index_vector = typename B::index_vector;
+  using options_type = neumf_options;
+
+  static constexpr const char* name() { return "neumf"; }
+
+  NeuMF(index_t users, index_t items, neumf_options options = {}, std::uint64_t seed = 0)
+      : options_(validated(users, items, options)),
+        e_(options_.mlp_embedding),
+        last_(tower_sizes(options_).back()),
+        user_g_(users, options_.factor, 0, options_.embedding_init),
+        item_g_(items, options_.factor, 0, options_.embedding_init),
+        user_m_(users, e_, 0, options_.embedding_init),
+        item_m_(items, e_, 0, options_.embedding_init),
+        mlp_(tower_sizes(options_), 0, nn::mlp_options{options_.dropout, options_.mlp_init, true}),
+        out_(options_.factor + last_, 1, 0, options_.output_init) {
+    reset(seed);
+  }
+
+  index_t users() const noexcept { return user_g_.rows(); }
+  index_t items() const noexcept { return item_g_.rows(); }
+  const neumf_options& options() const noexcept { return options_; }
+  /// Sizes of the MLP tower, {2e, ..., last}.
+  std::vector<index_t> tower() const { return tower_sizes(options_); }
+
+  /// Dropout in the tower on (training) or off (evaluation).
+  void train(bool on = true) {
+    training_ = on;
+    mlp_.train(on);
+  }
+  void eval() { train(false); }
+  bool training() const noexcept { return training_; }
+
+  nn::Embedding<B>& gmf_user_embedding() noexcept { return user_g_; }
+  nn::Embedding<B>& gmf_item_embedding() noexcept { return item_g_; }
+  nn::Embedding<B>& mlp_user_embedding() noexcept { return user_m_; }
+  nn::Embedding<B>& mlp_item_embedding() noexcept { return item_m_; }
+  nn::MLP<B>& mlp() noexcept { return mlp_; }
+  nn::Dense<B>& output_layer() noexcept { return out_; }
+
+  /// One logit per pair. users and items must stay alive and unchanged until backward().
+  void forward(const index_vector& users, const index_vector& items, vector& logits) {
+    detail::require_pairs(users.size(), items.size(), "NeuMF");
+    const auto n = static_cast<index_t>(users.size());
+    user_g_.forward(users, pg_);
+    item_g_.forward(items, qg_);
+    user_m_.forward(users, pm_);
+    item_m_.forward(items, qm_);
+    detail::multiply<B>(pg_, qg_, g_);
+    x_.resize(n, 2 * e_);
+    detail::put_cols<B>(pm_, x_, 0);
+    detail::put_cols<B>(qm_, x_, e_);
+    mlp_.forward(x_, m_);
+    z_.resize(n, options_.factor + last_);
+    detail::put_cols<B>(g_, z_, 0);
+    detail::put_cols<B>(m_, z_, options_.factor);
+    out_.forward(z_, y_);
+    B::copy(y_.values(), logits);
+    pairs_ = users.size();
+    forwarded_ = true;
+  }
+
+  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits).
+  void backward(const vector& dlogits) {
+    detail::require_dlogits(dlogits.size(), pairs_, forwarded_, "NeuMF");
+    detail::as_column<B>(dlogits, dy_);
+    out_.backward(dy_, dz_);
+    detail::take_cols<B>(dz_, 0, options_.factor, dg_);
+    detail::take_cols<B>(dz_, options_.factor, last_, dm_);
+    mlp_.backward(dm_, dx_);
+    detail::take_cols<B>(dx_, 0, e_, d1_);
+    user_m_.backward(d1_);
+    detail::take_cols<B>(dx_, e_, e_, d1_);
+    item_m_.backward(d1_);
+    detail::multiply<B>(dg_, qg_, d1_);
+    user_g_.backward(d1_);
+    detail::multiply<B>(dg_, pg_, d1_);
+    item_g_.backward(d1_);
+  }
+
+  /// GMF embeddings, MLP embeddings, the tower's layers (weight, bias each), the prediction layer.
+  template <class F>
+  void visit_parameters(F&& f) {
+    visit_embedding(user_g_, "gmf_user_embedding", f);
+    visit_embedding(item_g_, "gmf_item_embedding", f);
+    visit_embedding(user_m_, "mlp_user_embedding", f);
+    visit_embedding(item_m_, "mlp_item_embedding", f);
+    mlp_.visit_parameters(f);
+    f(nn::param_ref<B>{"output_weight", out_.weight(), out_.weight_grad(), nullptr});
+    f(nn::param_ref<B>{"output_bias", out_.bias(), out_.bias_grad(), nullptr});
+  }
+
+  /// Fresh parameters (and dropout streams) from one seed; gradients zeroed.
+  void reset(std::uint64_t seed) {
+    user_g_.reset(random::derive_seed(seed, "neumf.gmf_user"));
+    item_g_.reset(random::derive_seed(seed, "neumf.gmf_item"));
+    user_m_.reset(random::derive_seed(seed, "neumf.mlp_user"));
+    item_m_.reset(random::derive_seed(seed, "neumf.mlp_item"));
+    mlp_.reset(random::derive_seed(seed, "neumf.mlp"));
+    out_.reset(random::derive_seed(seed, "neumf.output"));
+  }
+
+  /// scores[r, j] = logit(users[r], j) in evaluation mode (no dropout, whatever train() says).
+  /// The GMF part is one gemm, (P^G_users ⊙ h_G) Q^G^T. The first tower layer splits into a user
+  /// part P^M_users W1_top + b1 and an item part Q^M W1_bottom, each computed once; the rest of
+  /// the tower runs on blocks of users x all items (options().score_pairs pairs at a time) in
+  /// reused buffers. Uses its own buffers: a pending forward/backward is not disturbed.
+  void score(const index_vector& users, matrix& scores) {
+    const index_t nu = static_cast<index_t>(users.size());
+    const index_t ni = items();
+    const index_t f = options_.factor;
+    // GMF part and the output bias
+    B::gather_rows(user_g_.table(), users, su_);
+    B::launch(su_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(su_), B::ptr(out_.weight()), B::ptr(su_),
+                                                                   detail::cols_of<B>(su_)});
+    B::gemm(false, true, scalar(1), su_, item_g_.table(), scalar(0), scores);
+    detail::add_scalar<B>(scores, out_.bias());
+    if (nu == 0) return;
+    // first tower layer, split into its user and item halves
+    nn::Dense<B>& first = mlp_.layer(0);
+    const index_t h1 = first.out();
+    const scalar* w1 = B::ptr(first.weight());
+    const typename B::const_view w1_top{w1, e_, h1};
+    const typename B::const_view w1_bottom{w1 + static_cast<std::size_t>(e_) * static_cast<std::size_t>(h1), e_, h1};
+    B::gather_rows(user_m_.table(), users, sm_);
+    user_part_.resize(nu, h1);
+    B::gemm(false, false, scalar(1), B::as_view(static_cast<const matrix&>(sm_)), w1_top, scalar(0),
+            B::as_view(user_part_));
+    B::add_row_broadcast(user_part_, first.bias());
+    item_part_.resize(ni, h1);
+    B::gemm(false, false, scalar(1), B::as_view(item_m_.table()), w1_bottom, scalar(0), B::as_view(item_part_));
+    // the rest of the tower on blocks of users
+    const index_t per_block = std::max<index_t>(1, options_.score_pairs / ni);
+    const typename B::const_view h_m{B::ptr(out_.weight()) + f, last_, 1};
+    for (index_t r0 = 0; r0 < nu; r0 += per_block) {
+      const index_t rows = std::min(per_block, nu - r0);
+      const index_t pairs = rows * ni;
+      ha_.resize(pairs, h1);
+      B::launch(ha_.size(), kernels::pair_first_layer<scalar>{B::ptr(user_part_), B::ptr(item_part_), B::ptr(ha_),
+                                                             static_cast<std::size_t>(r0), static_cast<std::size_t>(ni),
+                                                             static_cast<std::size_t>(h1)});
+      for (std::size_t l = 1; l < mlp_.layers(); ++l) {
+        nn::Dense<B>& layer = mlp_.layer(l);
+        B::gemm(false, false, scalar(1), ha_, layer.weight(), scalar(0), hb_);
+        B::add_row_broadcast(hb_, layer.bias());
+        B::map(hb_, hb_, kernels::relu<scalar>{});
+        using std::swap;
+        swap(ha_, hb_);
+      }
+      const typename B::view block{B::ptr(scores) + static_cast<std::size_t>(r0) * static_cast<std::size_t>(ni),
+                                   pairs, 1};
+      B::gemm(false, false, scalar(1), B::as_view(static_cast<const matrix&>(ha_)), h_m, scalar(1), block);
+    }
+  }
+
+  /// out[n, :] = [p^G_u || p^M_u || q^G_i || q^M_i]: every embedding of the pair, user first.
+  void features(const index_vector& users, const index_vector& items, matrix& out) {
+    detail::require_pairs(users.size(), items.size(), "NeuMF::features");
+    out.resize(static_cast<index_t>(users.size()), feature_dim());
+    const index_t f = options_.factor;
+    B::gather_rows(user_g_.table(), users, fa_);
+    detail::put_cols<B>(fa_, out, 0);
+    B::gather_rows(user_m_.table(), users, fa_);
+    detail::put_cols<B>(fa_, out, f);
+    B::gather_rows(item_g_.table(), items, fa_);
+    detail::put_cols<B>(fa_, out, f + e_);
+    B::gather_rows(item_m_.table(), items, fa_);
+    detail::put_cols<B>(fa_, out, 2 * f + e_);
+  }
+  index_t feature_dim() const noexcept { return 2 * (options_.factor + e_); }
+
+ private:
+  static neumf_options validated(index_t users, index_t items, neumf_options o) {
+    detail::require_positive(users, "the number of users", "NeuMF");
+    detail::require_positive(items, "the number of items", "NeuMF");
+    detail::require_positive(o.factor, "factor", "NeuMF");
+    detail::require_positive(o.layers, "layers", "NeuMF");
+    detail::require_positive(o.score_pairs, "score_pairs", "NeuMF");
+    if (o.layers > 16) throw config_error("NeuMF: layers must be at most 16");
+    if (o.mlp_embedding < 0) throw config_error("NeuMF: mlp_embedding must be >= 0");
+    if (o.mlp_embedding == 0) o.mlp_embedding = o.factor << (o.layers - 1);
+    if (((2 * o.mlp_embedding) >> o.layers) <= 0) {
+      throw config_error("NeuMF: mlp_embedding " + std::to_string(o.mlp_embedding) + " is too small to halve " +
+                         std::to_string(o.layers) + " times");
+    }
+    return o;
+  }
+  static std::vector<index_t> tower_sizes(const neumf_options& o) {
+    std::vector<index_t> sizes{2 * o.mlp_embedding};
+    for (index_t l = 0; l < o.layers; ++l) sizes.push_back(sizes.back() / 2);
+    return sizes;
+  }
+  template <class F>
+  static void visit_embedding(nn::Embedding<B>& e, const char* name, F& f) {
+    e.visit_parameters([&](nn::param_ref<B> p) { f(nn::param_ref<B>{name, p.value, p.grad, p.touched}); });
+  }
+
+  neumf_options options_;  // mlp_embedding resolved
+  index_t e_;
+  index_t last_;
+  nn::Embedding<B> user_g_, item_g_, user_m_, item_m_;
+  nn::MLP<B> mlp_;
+  nn::Dense<B> out_;
+  bool training_ = true;
+  bool forwarded_ = false;
+  std::size_t pairs_ = 0;
+  matrix pg_, qg_, pm_, qm_, g_, x_, m_, z_, y_;    // forward workspaces
+  matrix dy_, dz_, dg_, dm_, dx_, d1_;              // backward workspaces
+  matrix su_, sm_, user_part_, item_part_, ha_, hb_;  // score() workspaces
+  matrix fa_;                                       // features() workspace
+};
+
+}  // namespace models
+}  // namespace denoise
