@@ -174,14 +174,14 @@ DENOISE_HOST_DEVICE inline bool cdae_keep(const random::counter_stream& stream, 
   return drop == T(0) || !(stream.uniform<T>(static_cast<std::uint64_t>(k)) < drop);
 }
 
-/// CDAE pre-activation of row s (the user rows[s]):
-///   z[s, c] = V[rows[s], c] + b[c] + scale * sum over kept j of I_u of W[j, c]
+/// CDAE pre-activation of row s (the user u = rows[s], v_rows[s, :] = V[u, :]):
+///   z[s, c] = V[u, c] + b[c] + scale * sum over kept j of I_u of W[j, c]
 template <class T>
 struct cdae_hidden {
   const index_t* rows;
   const offset_t* offsets;  // user CSR
   const index_t* items;
-  const T* v;
+  const T* v_rows;
   const T* b;
   const T* w;
   T* z;
@@ -197,7 +197,7 @@ struct cdae_hidden {
     for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) {
       if (cdae_keep(stream, drop, k)) acc += w[static_cast<std::size_t>(items[k]) * cols + c];
     }
-    z[i] = v[u * cols + c] + b[c] + scale * acc;
+    z[i] = v_rows[i] + b[c] + scale * acc;
   }
 };
 
