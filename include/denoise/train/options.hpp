@@ -1,0 +1,78 @@
+// Options of a training run and the record of one epoch.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "../core/csr_view.hpp"
+#include "../core/error.hpp"
+#include "../core/types.hpp"
+#include "../metrics/metric_value.hpp"
+
+namespace denoise {
+namespace train {
+
+struct trainer_options {
+  std::size_t epochs = 20;
+  std::size_t batch_size = 1024;  ///< positives per mini-batch (each followed by its negatives)
+  std::size_t negatives = 1;      ///< sampled negatives per positive
+  std::uint64_t seed = 0;         ///< every random stream of the run derives from it
+  std::vector<int> ks{20};        ///< cut-offs of the validation ranking metrics
+  index_t eval_block_users = 256; ///< users scored per block during evaluation
+
+  void validate() const {
+    if (epochs == 0) throw config_error("must be positive", location::of_field("epochs"));
+    if (batch_size == 0) throw config_error("must be positive", location::of_field("batch_size"));
+    for (int k : ks)
+      if (k <= 0) throw config_error("every K must be positive", location::of_field("ks"));
+  }
+};
+
+/// Items to leave out of each user's ranking and the items that count as relevant, one CSR row
+/// per user (validation: exclude = training items, relevant = clean validation items).
+struct ranking_target {
+  csr_view exclude;
+  csr_view relevant;
+};
+
+/// One epoch of a run, as callbacks and the result see it.
+struct epoch_record {
+  std::size_t epoch = 0;          ///< 1-based
+  std::size_t epochs = 0;         ///< planned epochs
+  std::uint64_t iterations = 0;   ///< mini-batches so far
+  double train_loss = 0.0;        ///< weighted mean training loss of the epoch
+  std::size_t samples = 0;        ///< loss samples seen in the epoch
+  double seconds = 0.0;           ///< training time of the epoch (evaluation excluded)
+  double eval_seconds = 0.0;      ///< validation time
+  double samples_per_second = 0.0;
+  metrics::metric_list validation;  ///< e.g. recall@20, ndcg@20 (empty without a validation set)
+  metrics::metric_list denoising;   ///< drop precision/recall and weights of noisy vs clean samples,
+                                    ///< when the training data carries ground-truth noise flags
+
+  /// A metric by name from validation, then denoising; NaN when absent.
+  double value(const std::string& name) const {
+    for (const auto& m : validation)
+      if (m.name == name) return m.value;
+    for (const auto& m : denoising)
+      if (m.name == name) return m.value;
+    if (name == "train_loss") return train_loss;
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+};
+
+/// What fit() returns.
+struct fit_result {
+  std::vector<epoch_record> history;
+  std::size_t best_epoch = 0;     ///< 1-based epoch whose parameters the model holds at return
+  bool stopped_early = false;
+  /// Mean weight the denoiser gave each training instance in the last epoch, indexed by instance id
+  /// (NaN for ids that were not trained on, e.g. negatives-only rows).
+  std::vector<float> instance_weights;
+};
+
+}  // namespace train
+}  // namespace denoise
