@@ -45,7 +45,6 @@ class NegativeBatcher {
     const auto labels = data.labels();
     for (std::size_t r = 0; r < data.size(); ++r)
       if (labels[r] > 0.0f) positives_.push_back(r);
-    rows_.resize(positives_.size());
     start_epoch(0);
   }
 
