@@ -8,9 +8,10 @@
 // The model copies each user's training items (cdae_options::user_items, a CSR view) at
 // construction; set_user_items() replaces them (for instance with a denoised subset).
 //
-// Corruption: one mask per forward() and distinct user of the batch (every pair of a user in the
-// batch sees the same corrupted input, as when CDAE trains user by user), drawn from a counter
-// stream of (seed, forward count): the same on every backend and thread count.
+// Corruption: one mask per training forward() over every entry of the training matrix (so every
+// pair of a user in the batch sees the same corrupted input, as when CDAE trains user by user),
+// drawn from a counter stream of (seed, forward count): the same on every backend and thread
+// count. The input weights W get a dense gradient, computed item by item over the item's users.
 // Defaults: hidden 200 (the ADT setting; SGDL used 100), q = 0.5 (SGDL's dropout), sigmoid
 // hidden layer and identity output (the paper's best pairing with a logistic loss).
 #pragma once
@@ -156,7 +157,12 @@ class CDAE {
                                                      B::ptr(slot_), B::ptr(user_slot_)});
     // hidden codes of the distinct users
     corrupt_ = training_ && options_.corruption > 0.0;
-    if (corrupt_) mask_seed_ = random::derive_seed(corruption_seed_, calls_++);
+    if (corrupt_) {
+      mask_.resize(user_item_ids_.size());
+      B::launch(mask_.size(), kernels::cdae_mask<scalar>{B::ptr(mask_),
+                                                         random::counter_stream(random::derive_seed(corruption_seed_, calls_++)),
+                                                         static_cast<scalar>(options_.corruption), keep_scale(true)});
+    }
     user_node_.forward(unique_, vrows_);
     hidden(unique_, vrows_, corrupt_, z_);
     B::map(z_, h_, nn::kernels::activation_forward<scalar, nn::sigmoid_op>{});
@@ -187,11 +193,14 @@ class CDAE {
                                                                                    B::ptr(dz_), nn::sigmoid_op{}});
     user_node_.backward(dz_);
     B::col_sum(dz_, db_, scalar(1));
-    const scalar drop = corrupt_ ? static_cast<scalar>(options_.corruption) : scalar(0);
-    B::launch(dw_.size(), kernels::cdae_input_grad<scalar>{B::ptr(item_offsets_), B::ptr(item_users_),
-                                                           B::ptr(item_user_position_), B::ptr(user_slot_), B::ptr(dz_),
-                                                           B::ptr(dw_), k, random::counter_stream(mask_seed_), drop,
-                                                           keep_scale(corrupt_)});
+    entry_slot_.resize(item_users_.size());
+    B::launch(entry_slot_.size(), kernels::cdae_entry_slots<scalar>{B::ptr(item_users_), B::ptr(item_user_position_),
+                                                                    B::ptr(user_slot_), mask_or_null(corrupt_),
+                                                                    B::ptr(entry_slot_)});
+    B::launch(dw_.size(),
+              kernels::cdae_input_grad<scalar>{B::ptr(item_offsets_), B::ptr(entry_slot_), B::ptr(dz_), B::ptr(dw_), k,
+                                               keep_scale(corrupt_)},
+              static_cast<std::size_t>(k));
   }
 
   /// V (sparse), W (dense: every row of a batch user's item set moves), b, W' (sparse), b' (sparse).
@@ -256,14 +265,15 @@ class CDAE {
   scalar keep_scale(bool corrupt) const {
     return corrupt ? static_cast<scalar>(1.0 / (1.0 - options_.corruption)) : scalar(1);
   }
-  /// z[s, :] = V[rows[s], :] + b + scale * sum of the kept W rows of the user's items.
+  const scalar* mask_or_null(bool corrupt) const { return corrupt ? B::ptr(mask_) : nullptr; }
+  /// z[s, :] = V[rows[s], :] + b + the sum of the user's W rows, masked by this forward's
+  /// corruption (each kept row scaled by 1 / (1 - q)) when corrupt.
   void hidden(const index_vector& rows, const matrix& v_rows, bool corrupt, matrix& z) {
     z.resize(static_cast<index_t>(rows.size()), options_.hidden);
-    const scalar drop = corrupt ? static_cast<scalar>(options_.corruption) : scalar(0);
     B::launch(z.size(),
               kernels::cdae_hidden<scalar>{B::ptr(rows), B::ptr(user_offsets_), B::ptr(user_item_ids_), B::ptr(v_rows),
-                                           B::ptr(b_), B::ptr(w_), B::ptr(z), static_cast<std::size_t>(options_.hidden),
-                                           random::counter_stream(mask_seed_), drop, keep_scale(corrupt)},
+                                           B::ptr(b_), B::ptr(w_), mask_or_null(corrupt), B::ptr(z),
+                                           static_cast<std::size_t>(options_.hidden)},
               static_cast<std::size_t>(options_.hidden));
   }
 
@@ -281,10 +291,10 @@ class CDAE {
   bool corrupt_ = false;
   std::size_t pairs_ = 0;
   std::uint64_t corruption_seed_ = 0;
-  std::uint64_t mask_seed_ = 0;
   std::uint64_t calls_ = 0;
   typename B::scatter_workspace ws_;  // keys, pair order and per-user segments of the batch
-  index_vector unique_, slot_, user_slot_;
+  index_vector unique_, slot_, user_slot_, entry_slot_;
+  vector mask_;  // 0 or 1 / (1 - q) per user-CSR entry: the last training forward's corruption
   matrix vrows_, z_, h_, hp_, wo_, bo_;  // forward workspaces
   matrix dy_, t_, dh_, dz_;              // backward workspaces
   matrix sv_, sz_, fv_, fz_, fi_;        // score() / features() workspaces

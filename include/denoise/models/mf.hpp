@@ -128,12 +128,15 @@ class MF {
   void score(const index_vector& users, matrix& scores) {
     B::gather_rows(users_.table(), users, su_);
     B::gemm(false, true, scalar(1), su_, items_.table(), scalar(0), scores);
-    if (options_.user_bias) {
-      B::gather_rows(user_bias_.table(), users, sb_);
-      detail::add_col_broadcast<B>(scores, sb_);
+    if (options_.user_bias) B::gather_rows(user_bias_.table(), users, sb_);
+    if (options_.user_bias || options_.item_bias || options_.global_bias) {
+      B::launch(static_cast<std::size_t>(scores.rows()),
+                kernels::add_biases<scalar>{B::ptr(scores), options_.user_bias ? B::ptr(static_cast<const matrix&>(sb_)) : nullptr,
+                                            options_.item_bias ? B::ptr(item_bias_.table()) : nullptr,
+                                            options_.global_bias ? B::ptr(static_cast<const matrix&>(mu_)) : nullptr,
+                                            detail::cols_of<B>(scores)},
+                detail::cols_of<B>(scores));
     }
-    if (options_.item_bias) B::add_row_broadcast(scores, item_bias_.table());
-    if (options_.global_bias) detail::add_scalar<B>(scores, mu_);
   }
 
   /// out[n, :] = [p_{users[n]} || q_{items[n]}]  (2 * factor columns; biases not included).

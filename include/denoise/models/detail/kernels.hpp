@@ -168,14 +168,21 @@ struct set_user_slot {
   DENOISE_HOST_DEVICE void operator()(std::size_t s) const { user_slot[users[s]] = value; }
 };
 
-/// Is entry k of the training CSR kept by the corruption of this forward? drop == 0: always.
+/// The corruption of one training forward: mask[k] = 0 (entry k of the user CSR dropped, with
+/// probability drop) or scale = 1 / (1 - drop) (kept), from the k-th number of the stream.
 template <class T>
-DENOISE_HOST_DEVICE inline bool cdae_keep(const random::counter_stream& stream, T drop, offset_t k) {
-  return drop == T(0) || !(stream.uniform<T>(static_cast<std::uint64_t>(k)) < drop);
-}
+struct cdae_mask {
+  T* mask;
+  random::counter_stream stream;
+  T drop;
+  T scale;
+  DENOISE_HOST_DEVICE void operator()(std::size_t k) const {
+    mask[k] = stream.uniform<T>(static_cast<std::uint64_t>(k)) < drop ? T(0) : scale;
+  }
+};
 
 /// CDAE pre-activation of row s (the user u = rows[s], v_rows[s, :] = V[u, :]):
-///   z[s, c] = V[u, c] + b[c] + scale * sum over kept j of I_u of W[j, c]
+///   z[s, c] = V[u, c] + b[c] + sum over j of I_u of mask[k] W[j, c]   (mask null: all 1)
 template <class T>
 struct cdae_hidden {
   const index_t* rows;
@@ -184,20 +191,22 @@ struct cdae_hidden {
   const T* v_rows;
   const T* b;
   const T* w;
+  const T* mask;  // per user-CSR entry, or nullptr
   T* z;
   std::size_t cols;
-  random::counter_stream stream;
-  T drop;
-  T scale;
   DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t s = i / cols;
     const std::size_t c = i % cols;
     const auto u = static_cast<std::size_t>(rows[s]);
     T acc = T(0);
-    for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) {
-      if (cdae_keep(stream, drop, k)) acc += w[static_cast<std::size_t>(items[k]) * cols + c];
+    if (mask == nullptr) {
+      for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) acc += w[static_cast<std::size_t>(items[k]) * cols + c];
+    } else {
+      for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) {
+        acc += mask[k] * w[static_cast<std::size_t>(items[k]) * cols + c];
+      }
     }
-    z[i] = v_rows[i] + b[c] + scale * acc;
+    z[i] = v_rows[i] + b[c] + acc;
   }
 };
 
@@ -220,30 +229,60 @@ struct sum_pairs_per_user {
   }
 };
 
-/// dW[j, c] += scale * sum over the users u of item j that are in the batch (user_slot >= 0) and
-/// kept j in this forward's corruption, of dz[slot(u), c]. One thread per (item, column), users
-/// in ascending order: race-free and deterministic.
+/// For entry e of the item CSR (user item_users[e] has item j): the batch slot of that user if
+/// the user is in the batch and kept j in this forward's corruption, else -1.
 template <class T>
-struct cdae_input_grad {
-  const offset_t* item_offsets;  // item CSR (transpose of the training matrix)
+struct cdae_entry_slots {
   const index_t* item_users;
   const offset_t* user_position;  // position of each item-CSR entry in the user CSR
   const index_t* user_slot;
+  const T* mask;  // per user-CSR entry, or nullptr
+  index_t* entry_slot;
+  DENOISE_HOST_DEVICE void operator()(std::size_t e) const {
+    const index_t s = user_slot[item_users[e]];
+    const bool kept = mask == nullptr || mask[user_position[e]] != T(0);
+    entry_slot[e] = kept ? s : index_t(-1);
+  }
+};
+
+/// dW[j, c] += scale * sum over the entries e of item j with a slot of dz[slot, c]. One thread
+/// per (item, column), entries in ascending user order: race-free and deterministic.
+template <class T>
+struct cdae_input_grad {
+  const offset_t* item_offsets;
+  const index_t* entry_slot;
   const T* dz;
   T* dw;
   std::size_t cols;
-  random::counter_stream stream;
-  T drop;
   T scale;
   DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
     const std::size_t j = i / cols;
     const std::size_t c = i % cols;
     T acc = T(0);
     for (offset_t e = item_offsets[j]; e < item_offsets[j + 1]; ++e) {
-      const index_t s = user_slot[item_users[e]];
-      if (s >= 0 && cdae_keep(stream, drop, user_position[e])) acc += dz[static_cast<std::size_t>(s) * cols + c];
+      const index_t s = entry_slot[e];
+      if (s >= 0) acc += dz[static_cast<std::size_t>(s) * cols + c];
     }
     dw[i] += scale * acc;
+  }
+};
+
+/// y[r, c] += (user_bias ? user_bias[r] : 0) + (item_bias ? item_bias[c] : 0) + (mu ? *mu : 0)
+template <class T>
+struct add_biases {
+  T* y;
+  const T* user_bias;
+  const T* item_bias;
+  const T* mu;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    const T base = (user_bias != nullptr ? user_bias[r] : T(0)) + (mu != nullptr ? *mu : T(0));
+    T* row = y + r * cols;
+    if (item_bias != nullptr) {
+      for (std::size_t c = 0; c < cols; ++c) row[c] += base + item_bias[c];
+    } else {
+      for (std::size_t c = 0; c < cols; ++c) row[c] += base;
+    }
   }
 };
 
