@@ -226,6 +226,13 @@ inline std::vector<offset_t> read_subset_csv(const std::string& path) {
 
 #if defined(DENOISE_HAS_XTENSOR)
 
+// xtensor's .npy header parser uses std::regex, whose inlined std::function members trip g++ 12's
+// -Wmaybe-uninitialized under sanitizers (a known false positive); silence it for this section.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 /// Writes `data` as a float64 .npy array (rows x (9 + n_fields)), atomically.
 inline void write_npy(const Interactions& data, const std::string& path) {
   const std::size_t cols = 9 + data.n_fields();
@@ -323,6 +330,10 @@ inline std::vector<offset_t> read_subset_npy(const std::string& path) {
     if (ids[k] < 0) throw input_error("negative instance id", location::at(path, k + 1, "instance"));
   return ids;
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 #endif  // DENOISE_HAS_XTENSOR
 
