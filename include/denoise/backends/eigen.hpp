@@ -54,11 +54,11 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
   }
   template <class T>
   static void copy_to_host(const std::vector<T>& v, std::vector<T>& out) {
-    out = v;
+    detail::host_copy(v, out);
   }
   template <class T>
   static void copy_from_host(const std::vector<T>& in, std::vector<T>& v) {
-    v = in;
+    detail::host_copy(in, v);
   }
 
   /// f(i) for i in [0, n): a static OpenMP schedule when n * work is large enough to pay for it.

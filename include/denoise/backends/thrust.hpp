@@ -169,7 +169,7 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
   template <class T>
   static void copy_to_host(const flat<T>& v, std::vector<T>& out) {
     if constexpr (System::host_memory) {
-      out = v;
+      detail::host_copy(v, out);
     } else {
       out.resize(v.size());
       thrust::copy(v.begin(), v.end(), out.begin());
@@ -178,7 +178,7 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
   template <class T>
   static void copy_from_host(const std::vector<T>& in, flat<T>& v) {
     if constexpr (System::host_memory) {
-      v = in;
+      detail::host_copy(in, v);
     } else {
       v.resize(in.size());
       thrust::copy(in.begin(), in.end(), v.begin());

@@ -1,0 +1,101 @@
+// Dense<B>: y = x W + b with W in x out and b 1 x out; backward accumulates dW += x^T dy and
+// db += column sums of dy, and gives dx = dy W^T.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "../backends/static_checks.hpp"
+#include "../core/error.hpp"
+#include "../core/random.hpp"
+#include "init.hpp"
+#include "parameter.hpp"
+
+namespace denoise {
+namespace nn {
+
+template <class B>
+class Dense {
+  static_assert(backends::check_backend<B>(), "");
+
+ public:
+  using matrix = typename B::matrix;
+  using scalar = typename B::scalar;
+
+  Dense(index_t in, index_t out, std::uint64_t seed = 0, init::initializer how = init::xavier_uniform(),
+        bool bias = true)
+      : init_(how), has_bias_(bias), w_(in, out), dw_(in, out), b_(1, out), db_(1, out) {
+    if (in <= 0 || out <= 0) throw config_error("Dense: in and out must be positive");
+    reset(seed);
+  }
+
+  index_t in() const noexcept { return w_.rows(); }
+  index_t out() const noexcept { return w_.cols(); }
+  matrix& weight() noexcept { return w_; }
+  matrix& bias() noexcept { return b_; }
+  matrix& weight_grad() noexcept { return dw_; }
+  matrix& bias_grad() noexcept { return db_; }
+
+  /// y = x W + b. x must stay alive and unchanged until backward().
+  void forward(const matrix& x, matrix& y) {
+    check_input(x);
+    B::gemm(false, false, scalar(1), x, w_, scalar(0), y);
+    if (has_bias_) B::add_row_broadcast(y, b_);
+    x_ = &x;
+  }
+
+  /// Accumulates the parameter gradients and writes dx = dy W^T.
+  void backward(const matrix& dy, matrix& dx) {
+    backward(dy);
+    B::gemm(false, true, scalar(1), dy, w_, scalar(0), dx);
+  }
+  /// Accumulates the parameter gradients only (first layer: no input gradient needed).
+  void backward(const matrix& dy) {
+    if (x_ == nullptr) throw config_error("Dense::backward called before forward");
+    if (dy.rows() != x_->rows() || dy.cols() != out()) {
+      throw config_error("Dense::backward: dy is " + std::to_string(dy.rows()) + "x" + std::to_string(dy.cols()) +
+                         ", expected " + std::to_string(x_->rows()) + "x" + std::to_string(out()));
+    }
+    B::gemm(true, false, scalar(1), *x_, dy, scalar(1), dw_);
+    if (has_bias_) B::col_sum(dy, db_, scalar(1));
+  }
+
+  /// Forward mode: y_dot = x_dot W + x dW + db (x_dot may be null for a constant input).
+  void tangent(const matrix* x_dot, const matrix& d_w, const matrix& d_b, matrix& y_dot) const {
+    if (x_ == nullptr) throw config_error("Dense::tangent called before forward");
+    B::gemm(false, false, scalar(1), *x_, d_w, scalar(0), y_dot);
+    if (x_dot != nullptr) B::gemm(false, false, scalar(1), *x_dot, w_, scalar(1), y_dot);
+    if (has_bias_) B::add_row_broadcast(y_dot, d_b);
+  }
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f(param_ref<B>{"weight", w_, dw_, nullptr});
+    if (has_bias_) f(param_ref<B>{"bias", b_, db_, nullptr});
+  }
+  /// Number of parameter matrices visit_parameters() reports (1 or 2).
+  std::size_t parameter_parts() const noexcept { return has_bias_ ? 2 : 1; }
+
+  void reset(std::uint64_t seed) {
+    init::apply<B>(init_, w_, in(), out(), random::derive_seed(seed, "weight"));
+    B::fill(b_, scalar(0));
+    B::fill(dw_, scalar(0));
+    B::fill(db_, scalar(0));
+  }
+
+ private:
+  void check_input(const matrix& x) const {
+    if (x.cols() != in()) {
+      throw config_error("Dense::forward: input has " + std::to_string(x.cols()) + " columns, the layer expects " +
+                         std::to_string(in()));
+    }
+  }
+
+  init::initializer init_;
+  bool has_bias_;
+  matrix w_, dw_, b_, db_;
+  const matrix* x_ = nullptr;
+};
+
+}  // namespace nn
+}  // namespace denoise

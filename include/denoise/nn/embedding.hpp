@@ -1,0 +1,84 @@
+// Embedding<B>: a rows x dim table; forward gathers rows, backward scatter-adds the output
+// gradient into the touched rows only (sparse row gradients, race-free and deterministic).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "../backends/static_checks.hpp"
+#include "../core/error.hpp"
+#include "../core/random.hpp"
+#include "init.hpp"
+#include "parameter.hpp"
+
+namespace denoise {
+namespace nn {
+
+template <class B>
+class Embedding {
+  static_assert(backends::check_backend<B>(), "");
+
+ public:
+  using matrix = typename B::matrix;
+  using index_vector = typename B::index_vector;
+
+  /// A table of `rows` embeddings of size `dim`, initialised N(0, 0.01^2) unless told otherwise.
+  Embedding(index_t rows, index_t dim, std::uint64_t seed = 0,
+            init::initializer how = init::normal(0.0, 0.01))
+      : init_(how), table_(rows, dim), grad_(rows, dim) {
+    if (rows <= 0 || dim <= 0) throw config_error("Embedding: rows and dim must be positive");
+    reset(seed);
+  }
+
+  index_t rows() const noexcept { return table_.rows(); }
+  index_t dim() const noexcept { return table_.cols(); }
+  matrix& table() noexcept { return table_; }
+  const matrix& table() const noexcept { return table_; }
+  matrix& gradient() noexcept { return grad_; }
+  /// Rows whose gradient may be non-zero since the last zero_grad (ascending).
+  const index_vector& touched() const noexcept { return touched_; }
+
+  /// out[i, :] = table[idx[i], :]. idx must stay alive and unchanged until backward().
+  void forward(const index_vector& idx, matrix& out) {
+    B::gather_rows(table_, idx, out);
+    idx_ = &idx;
+  }
+
+  /// Accumulates d table[idx[i], :] += dout[i, :].
+  void backward(const matrix& dout) {
+    if (idx_ == nullptr) throw config_error("Embedding::backward called before forward");
+    B::scatter_add_rows(grad_, *idx_, dout, step_rows_, workspace_);
+    B::merge_rows(touched_, step_rows_, scratch_);
+  }
+
+  /// Forward-mode derivative: out_dot = d_table[idx, :] for a direction d_table shaped like the table.
+  void tangent(const matrix& d_table, matrix& out_dot) const {
+    if (idx_ == nullptr) throw config_error("Embedding::tangent called before forward");
+    B::require_same_shape(d_table, table_, "Embedding::tangent");
+    B::gather_rows(d_table, *idx_, out_dot);
+  }
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    f(param_ref<B>{"embedding", table_, grad_, &touched_});
+  }
+
+  void reset(std::uint64_t seed) {
+    init::apply<B>(init_, table_, table_.rows(), table_.cols(), random::derive_seed(seed, "embedding"));
+    B::fill(grad_, typename B::scalar(0));
+    touched_.clear();
+  }
+
+ private:
+  init::initializer init_;
+  matrix table_;
+  matrix grad_;
+  index_vector touched_;
+  index_vector step_rows_;
+  index_vector scratch_;
+  typename B::scatter_workspace workspace_;
+  const index_vector* idx_ = nullptr;
+};
+
+}  // namespace nn
+}  // namespace denoise

@@ -1,0 +1,183 @@
+// MLP<B, Op>: Dense layers with the activation Op (ReLU by default) after every hidden layer,
+// optional dropout after each hidden activation, and a linear (or activated) last layer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../backends/static_checks.hpp"
+#include "../core/error.hpp"
+#include "../core/random.hpp"
+#include "activation.hpp"
+#include "dense.hpp"
+#include "dropout.hpp"
+#include "init.hpp"
+#include "parameter.hpp"
+#include "relu.hpp"
+
+namespace denoise {
+namespace nn {
+
+struct mlp_options {
+  double dropout = 0.0;                              ///< after each hidden activation
+  init::initializer init = init::xavier_uniform();   ///< of every weight
+  bool activate_last = false;                        ///< apply Op after the last layer too
+};
+
+template <class B, class Op = relu_op>
+class MLP {
+  static_assert(backends::check_backend<B>(), "");
+
+ public:
+  using matrix = typename B::matrix;
+  using scalar = typename B::scalar;
+
+  /// sizes = {in, hidden..., out}: sizes.size() - 1 dense layers.
+  MLP(const std::vector<index_t>& sizes, std::uint64_t seed = 0, mlp_options options = {}) : options_(options) {
+    if (sizes.size() < 2) throw config_error("MLP: needs at least an input and an output size");
+    const std::size_t n = sizes.size() - 1;
+    for (std::size_t l = 0; l < n; ++l) {
+      dense_.emplace_back(sizes[l], sizes[l + 1], 0, options.init);
+      act_.emplace_back();
+      drop_.emplace_back(options.dropout);
+    }
+    pre_.resize(n);
+    post_.resize(n);
+    out_.resize(n);
+    reset(seed);
+  }
+
+  std::size_t layers() const noexcept { return dense_.size(); }
+  Dense<B>& layer(std::size_t l) { return dense_[l]; }
+  index_t in() const noexcept { return dense_.front().in(); }
+  index_t out() const noexcept { return dense_.back().out(); }
+
+  void train(bool on = true) {
+    for (auto& d : drop_) d.train(on);
+  }
+  void eval() { train(false); }
+
+  /// y = MLP(x). x must stay alive and unchanged until backward().
+  void forward(const matrix& x, matrix& y) {
+    const matrix* in = &x;
+    for (std::size_t l = 0; l < dense_.size(); ++l) {
+      const bool last = l + 1 == dense_.size();
+      if (last && !options_.activate_last) {
+        dense_[l].forward(*in, y);
+        break;
+      }
+      dense_[l].forward(*in, pre_[l]);
+      if (last) {
+        act_[l].forward(pre_[l], y);
+        break;
+      }
+      act_[l].forward(pre_[l], post_[l]);
+      if (options_.dropout > 0.0) {
+        drop_[l].forward(post_[l], out_[l]);
+        in = &out_[l];
+      } else {
+        in = &post_[l];
+      }
+    }
+  }
+
+  /// Accumulates parameter gradients; dx = dL/dx.
+  void backward(const matrix& dy, matrix& dx) { backward_impl(dy, &dx); }
+  void backward(const matrix& dy) { backward_impl(dy, nullptr); }
+
+  /// Forward mode: y_dot for input tangent x_dot (nullptr: constant input) and a direction whose
+  /// parts [first, first + parameter_parts()) are this MLP's parameters in visit order.
+  void tangent(const matrix* x_dot, const param_set<B>& dir, std::size_t first, matrix& y_dot) {
+    const matrix* in = x_dot;
+    std::size_t part = first;
+    for (std::size_t l = 0; l < dense_.size(); ++l) {
+      const bool last = l + 1 == dense_.size();
+      const matrix& dw = dir[part];
+      const matrix& db = dense_[l].parameter_parts() > 1 ? dir[part + 1] : dir[part];
+      part += dense_[l].parameter_parts();
+      if (last && !options_.activate_last) {
+        dense_[l].tangent(in, dw, db, y_dot);
+        break;
+      }
+      dense_[l].tangent(in, dw, db, t1_);
+      if (last) {
+        act_[l].tangent(t1_, y_dot);
+        break;
+      }
+      act_[l].tangent(t1_, t2_);
+      if (options_.dropout > 0.0) {
+        drop_[l].tangent(t2_, t1_);
+        swap(t1_, t3_);
+      } else {
+        swap(t2_, t3_);
+      }
+      in = &t3_;
+    }
+  }
+
+  std::size_t parameter_parts() const noexcept {
+    std::size_t n = 0;
+    for (const auto& d : dense_) n += d.parameter_parts();
+    return n;
+  }
+
+  template <class F>
+  void visit_parameters(F&& f) {
+    for (auto& d : dense_) d.visit_parameters(f);
+  }
+
+  void reset(std::uint64_t seed) {
+    for (std::size_t l = 0; l < dense_.size(); ++l) {
+      dense_[l].reset(random::derive_seed(seed, static_cast<std::uint64_t>(l)));
+    }
+    reset_dropout(seed);
+  }
+  /// Restarts only the dropout masks' streams (weights untouched): the same seed replays the
+  /// same masks, which gradient checks and reproducible evaluation rely on.
+  void reset_dropout(std::uint64_t seed) {
+    for (std::size_t l = 0; l < drop_.size(); ++l) {
+      drop_[l].reset(random::derive_seed(seed, 1000u + static_cast<std::uint64_t>(l)));
+    }
+  }
+
+ private:
+  void backward_impl(const matrix& dy, matrix* dx) {
+    const matrix* g = &dy;
+    for (std::size_t l = dense_.size(); l-- > 0;) {
+      const bool last = l + 1 == dense_.size();
+      if (!last || options_.activate_last) {
+        if (!last && options_.dropout > 0.0) {
+          drop_[l].backward(*g, ga_);
+          act_[l].backward(ga_, gb_);
+        } else {
+          act_[l].backward(*g, gb_);
+        }
+        g = &gb_;
+      }
+      if (l == 0) {
+        if (dx != nullptr) {
+          dense_[l].backward(*g, *dx);
+        } else {
+          dense_[l].backward(*g);
+        }
+      } else {
+        dense_[l].backward(*g, gc_);
+        swap(gc_, gd_);
+        g = &gd_;
+      }
+    }
+  }
+
+  mlp_options options_;
+  std::vector<Dense<B>> dense_;
+  std::vector<Activation<B, Op>> act_;
+  std::vector<Dropout<B>> drop_;
+  std::vector<matrix> pre_, post_, out_;
+  matrix ga_, gb_, gc_, gd_;
+  matrix t1_, t2_, t3_;
+};
+
+}  // namespace nn
+}  // namespace denoise
