@@ -5,7 +5,9 @@
 //   instance,user,item,user_raw,item_raw,label,rating,timestamp,noisy[,<field name>...]
 // Interactions .npy: one float64 2-D array, one row per interaction, the same columns (no header).
 // Subset CSV: a header line "instance" then one id per line. Subset .npy: 1-D int64.
-// Every write is atomic (atomic_write). .npy needs xtensor (DENOISE_HAS_XTENSOR).
+// Every write is atomic (atomic_write). The .npy files are written and read by a small built-in
+// codec (detail/npy_reader.hpp) that is byte-compatible with numpy and xtensor's xnpy (tested when
+// DENOISE_HAS_XTENSOR is defined); it needs no dependency, so .npy exchange is always available.
 #pragma once
 
 #include <cinttypes>
@@ -22,16 +24,9 @@
 #include "../core/span.hpp"
 #include "atomic_file.hpp"
 #include "detail/line_reader.hpp"
+#include "detail/npy_reader.hpp"
 #include "detail/text.hpp"
 #include "interactions.hpp"
-
-#if defined(DENOISE_HAS_XTENSOR)
-#include <fstream>
-#include <sstream>
-#include <xtensor/xadapt.hpp>
-#include <xtensor/xarray.hpp>
-#include <xtensor/xnpy.hpp>
-#endif
 
 namespace denoise {
 namespace data {
@@ -224,15 +219,6 @@ inline std::vector<offset_t> read_subset_csv(const std::string& path) {
   return ids;
 }
 
-#if defined(DENOISE_HAS_XTENSOR)
-
-// xtensor's .npy header parser uses std::regex, whose inlined std::function members trip g++ 12's
-// -Wmaybe-uninitialized under sanitizers (a known false positive); silence it for this section.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 /// Writes `data` as a float64 .npy array (rows x (9 + n_fields)), atomically.
 inline void write_npy(const Interactions& data, const std::string& path) {
   const std::size_t cols = 9 + data.n_fields();
@@ -251,7 +237,7 @@ inline void write_npy(const Interactions& data, const std::string& path) {
     for (std::size_t k = 0; k < data.n_fields(); ++k) row[9 + k] = data.field(k)[r];
   }
   const std::vector<std::size_t> shape{data.size(), cols};
-  atomic_write_bytes(path, xt::dump_npy(xt::adapt(table, shape)));
+  atomic_write_bytes(path, detail::npy_bytes(table, shape, "<f8"));
 }
 
 /// Reads an array written by write_npy. The .npy carries no names or sizes: n_users / n_items
@@ -259,17 +245,11 @@ inline void write_npy(const Interactions& data, const std::string& path) {
 /// one more than the largest code) can be given.
 inline Interactions read_npy(const std::string& path, std::size_t n_users = 0, std::size_t n_items = 0,
                              std::vector<std::string> field_names = {}, std::vector<index_t> field_cards = {}) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw io_error("cannot open file for reading", location::in_file(path));
-  xt::xarray<double> a;
-  try {
-    a = xt::load_npy<double>(in);
-  } catch (const std::exception& e) {
-    throw input_error(std::string("not a float64 .npy array: ") + e.what(), location::in_file(path));
-  }
-  if (a.dimension() != 2 || a.shape()[1] < 9)
+  const auto arr = detail::read_npy_file<double>(path, "<f8");
+  if (arr.shape.size() != 2 || arr.shape[1] < 9)
     throw input_error("expected a 2-D array with at least 9 columns", location::in_file(path));
-  const std::size_t rows = a.shape()[0], cols = a.shape()[1], nf = cols - 9;
+  const std::size_t rows = arr.shape[0], cols = arr.shape[1], nf = cols - 9;
+  auto a = [&](std::size_t r, std::size_t c) { return arr.values[r * cols + c]; };
   auto as_int = [&](std::size_t r, std::size_t c) {
     const double v = a(r, c);
     if (!std::isfinite(v) || v != std::floor(v) || std::fabs(v) > 9.007199254740992e15)
@@ -312,30 +292,17 @@ inline Interactions read_npy(const std::string& path, std::size_t n_users = 0, s
 inline void write_subset_npy(span<const offset_t> ids, const std::string& path) {
   std::vector<std::int64_t> v(ids.begin(), ids.end());
   const std::vector<std::size_t> shape{v.size()};
-  atomic_write_bytes(path, xt::dump_npy(xt::adapt(v, shape)));
+  atomic_write_bytes(path, detail::npy_bytes(v, shape, "<i8"));
 }
 
 inline std::vector<offset_t> read_subset_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw io_error("cannot open file for reading", location::in_file(path));
-  xt::xarray<std::int64_t> a;
-  try {
-    a = xt::load_npy<std::int64_t>(in);
-  } catch (const std::exception& e) {
-    throw input_error(std::string("not an int64 .npy array: ") + e.what(), location::in_file(path));
-  }
-  if (a.dimension() != 1) throw input_error("expected a 1-D array", location::in_file(path));
-  std::vector<offset_t> ids(a.begin(), a.end());
+  const auto arr = detail::read_npy_file<std::int64_t>(path, "<i8");
+  if (arr.shape.size() != 1) throw input_error("expected a 1-D array", location::in_file(path));
+  std::vector<offset_t> ids(arr.values.begin(), arr.values.end());
   for (std::size_t k = 0; k < ids.size(); ++k)
     if (ids[k] < 0) throw input_error("negative instance id", location::at(path, k + 1, "instance"));
   return ids;
 }
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
-#endif  // DENOISE_HAS_XTENSOR
 
 }  // namespace data
 }  // namespace denoise

@@ -66,13 +66,10 @@ BOOST_AUTO_TEST_CASE(subset_round_trips) {
   const std::vector<offset_t> chosen{0, 5, 7};
   const auto sub = d.select_instances(chosen);
   BOOST_TEST(sub.size() == 3u);
-#if defined(DENOISE_HAS_XTENSOR)
   dd::write_subset_npy(ids, dir.file("s.npy"));
   BOOST_TEST(dd::read_subset_npy(dir.file("s.npy")) == ids, boost::test_tools::per_element());
-#endif
 }
 
-#if defined(DENOISE_HAS_XTENSOR)
 BOOST_AUTO_TEST_CASE(npy_round_trip) {
   denoise::test::temp_dir dir;
   const auto d = sample_data();
@@ -84,8 +81,18 @@ BOOST_AUTO_TEST_CASE(npy_round_trip) {
   BOOST_TEST(inferred.size() == d.size());
   BOOST_TEST(inferred.field_name(0) == "f0");
   BOOST_CHECK_THROW(dd::read_npy(dir.write("bad.npy", "not an npy file")), denoise::input_error);
+  // Truncated data and a wrong dtype are input errors naming the file.
+  const std::string bytes = denoise::test::read_all(dir.file("all.npy"));
+  const auto cut = dir.write("cut.npy", bytes.substr(0, bytes.size() - 3));
+  try {
+    dd::read_npy(cut);
+    BOOST_ERROR("no error");
+  } catch (const denoise::input_error& e) {
+    BOOST_TEST(e.file() == cut);
+  }
+  dd::write_subset_npy(std::vector<offset_t>{1, 2}, dir.file("ids.npy"));
+  BOOST_CHECK_THROW(dd::read_npy(dir.file("ids.npy")), denoise::input_error);  // int64, not float64
 }
-#endif
 
 BOOST_AUTO_TEST_CASE(failed_atomic_write_leaves_the_old_file) {
   denoise::test::temp_dir dir;
