@@ -3,12 +3,17 @@
 #pragma once
 
 #include "activation.hpp"
+#include "attention.hpp"
+#include "batch_norm.hpp"
 #include "dense.hpp"
 #include "dropout.hpp"
 #include "embedding.hpp"
+#include "gru.hpp"
 #include "gradient_check.hpp"
 #include "init.hpp"
 #include "jvp.hpp"
+#include "layer_norm.hpp"
+#include "lstm_cell.hpp"
 #include "mlp.hpp"
 #include "optim/adam.hpp"
 #include "optim/sgd.hpp"

@@ -70,6 +70,7 @@ struct common_primitives {
   static void fill(C& c, Scalar value) {
     Derived::launch(c.size(), kernels::fill<Scalar>{ptr(c), value});
   }
+  static void fill_view(view v, Scalar value) { Derived::launch(v.size(), kernels::fill<Scalar>{v.data, value}); }
   static void fill_index(index_vector& v, index_t value) {
     Derived::launch(v.size(), kernels::fill<index_t>{ptr(v), value});
   }

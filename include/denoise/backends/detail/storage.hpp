@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include "../../core/macros.hpp"
@@ -25,7 +26,10 @@ struct matrix_view {
   DENOISE_HOST_DEVICE matrix_view row_block(index_t first, index_t count) const noexcept {
     return {data + static_cast<std::size_t>(first) * static_cast<std::size_t>(cols), count, cols};
   }
-  operator matrix_view<const T>() const noexcept { return {data, rows, cols}; }  // NOLINT
+  template <class U = T, class = std::enable_if_t<!std::is_const<U>::value>>
+  operator matrix_view<const U>() const noexcept {  // NOLINT: implicit by design
+    return {data, rows, cols};
+  }
 };
 
 /// A row-major rows x cols matrix owning a flat vector `Vec` (std::vector on the host,
