@@ -84,8 +84,15 @@ class Interactions {
   }
 
   /// Appends a row that keeps a given instance id (import of a saved subset).
+  /// Indices outside [0, n_users()) / [0, n_items()) are a config_error.
   void push_back_with_instance(index_t user, index_t item, float label, float rating,
                                std::int64_t timestamp, bool noisy, offset_t instance) {
+    if (user < 0 || user >= n_users())
+      throw config_error("user index " + std::to_string(user) + " outside [0, " + std::to_string(n_users()) + ")",
+                         location::of_field("user"));
+    if (item < 0 || item >= n_items())
+      throw config_error("item index " + std::to_string(item) + " outside [0, " + std::to_string(n_items()) + ")",
+                         location::of_field("item"));
     users_.push_back(user);
     items_.push_back(item);
     labels_.push_back(label);

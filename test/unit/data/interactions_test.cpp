@@ -83,6 +83,13 @@ BOOST_AUTO_TEST_CASE(subsets_keep_instance_ids_and_maps) {
   BOOST_TEST(t.instances()[1] == 5);
   const std::vector<offset_t> bad{6};
   BOOST_CHECK_THROW(d.select_instances(bad), denoise::config_error);
+  dd::Interactions e;
+  e.add_user(1);
+  BOOST_CHECK_THROW(e.push_back(0, 0, 1.0f), denoise::config_error);  // no item 0 yet
+  e.add_item(1);
+  BOOST_CHECK_THROW(e.push_back(1, 0, 1.0f), denoise::config_error);
+  e.push_back(0, 0, 1.0f);
+  BOOST_TEST(e.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(fields_are_checked) {

@@ -41,7 +41,7 @@ dd::Interactions dense_and_sparse(index_t n_items) {
   for (index_t j = 0; j < n_items; ++j) d.add_item(j);
   for (index_t j = 0; j < n_items; ++j)
     if (j != 0 && j != 17 && j != n_items - 1) d.push_back(0, j, 1.0f);
-  for (index_t j : {3, 4, 40}) d.push_back(1, j, 1.0f);
+  for (index_t j : {index_t(3), index_t(4), index_t(n_items - 7)}) d.push_back(1, j, 1.0f);
   for (index_t j = 0; j < n_items; j += 2) d.push_back(3, j, 1.0f);
   return d;
 }
