@@ -77,6 +77,26 @@ int run() {
   nn::Dropout<B> drop(0.5, 4);
   drop.forward(h, dx);
   drop.backward(dx, dh);
+  nn::BatchNorm<B> bn(16);
+  bn.forward(h, dx);
+  bn.backward(dx, dh);
+  nn::LayerNorm<B> ln(16);
+  ln.forward(h, dx);
+  ln.backward(dx, dh);
+  nn::GRU<B> gru(16, 8, 5);
+  B::matrix hs, dgx;
+  gru.forward(h, 4, hs);
+  gru.backward(hs, dgx);
+  nn::LSTMCell<B> lstm(16, 8, 6);
+  B::matrix h0(64, 8), c0(64, 8), h1, c1, dlx, dlh, dlc;
+  B::fill(h0, 0.0f);
+  B::fill(c0, 0.0f);
+  lstm.forward(h, h0, c0, h1, c1);
+  lstm.backward(h1, &c1, dlx, dlh, dlc);
+  nn::MultiHeadSelfAttention<B> attn(16, 2, true, 7);
+  B::matrix ay, adx;
+  attn.forward(h, 8, ay);
+  attn.backward(ay, adx);
   // Parameter interface and optimizers.
   nn::snapshot<B> snap(m);
   {
@@ -87,6 +107,17 @@ int run() {
   nn::SGD<B> sgd;
   sgd.step(m);
   snap.restore(m);
+  nn::param_set<B> direction;
+  direction.copy_grads(m);
+  B::vector jv;
+  nn::jvp_finite_difference<B>(m, direction, [&](model& mm, B::vector& out) {
+    B::matrix a1, a2, hh, yy;
+    mm.users.forward(u, a1);
+    mm.items.forward(it, a2);
+    B::zip(a1, a2, hh, nn::kernels::multiply<float>{});
+    mm.mlp.forward(hh, yy);
+    B::copy(yy.values(), out);
+  }, jv);
   m.users.reset(9);
   std::printf("thrust-cuda ok: median %f, %zu parameters\n", static_cast<double>(median), nn::parameter_count<B>(m));
   return 0;

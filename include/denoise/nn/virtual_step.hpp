@@ -69,9 +69,11 @@ class virtual_step {
       } else {
         B::copy(p.value, saved_.back());
       }
-      const std::size_t n = rows_only ? rows_.back().size() * cols : p.value.size();
-      B::launch(n, kernels::step_rows<scalar>{B::ptr(p.value), B::ptr(d), rows_only ? B::ptr(rows_.back()) : nullptr,
-                                              cols, static_cast<scalar>(eta)});
+      const std::size_t n = rows_only ? rows_.back().size() : static_cast<std::size_t>(p.value.rows());
+      B::launch(n,
+                kernels::step_rows<scalar>{B::ptr(p.value), B::ptr(d), rows_only ? B::ptr(rows_.back()) : nullptr, cols,
+                                           static_cast<scalar>(eta)},
+                cols);
       ++i;
     });
     active_ = true;

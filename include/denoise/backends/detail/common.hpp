@@ -117,7 +117,7 @@ struct common_primitives {
   template <class C>
   static void add_row_broadcast(matrix& y, const C& b) {
     require_same_size(b.size(), static_cast<std::size_t>(y.cols()), "add_row_broadcast");
-    Derived::launch(y.size(), kernels::add_row_broadcast<Scalar>{ptr(y), ptr(b), cols_of(y)});
+    Derived::launch(rows_of(y), kernels::add_row_broadcast<Scalar>{ptr(y), ptr(b), cols_of(y)}, cols_of(y));
   }
 
   // ---- reductions (deterministic: each output summed in a fixed order by one thread) ------
@@ -160,20 +160,19 @@ struct common_primitives {
   static void gather_rows(const matrix& table, const index_vector& idx, matrix& out) {
     check_indices(idx, table.rows(), "gather_rows");
     out.resize(static_cast<index_t>(idx.size()), table.cols());
-    Derived::launch(out.size(),
-                    kernels::gather_rows<Scalar>{ptr(table), ptr(idx), ptr(out), cols_of(table)});
+    Derived::launch(idx.size(), kernels::gather_rows<Scalar>{ptr(table), ptr(idx), ptr(out), cols_of(table)},
+                    cols_of(table));
   }
   /// dst[rows[i], :] = src[i, :]; rows must be distinct.
   static void scatter_rows(matrix& dst, const index_vector& rows, const matrix& src) {
     require_same_size(static_cast<std::size_t>(src.rows()), rows.size(), "scatter_rows");
     require_same_size(cols_of(src), cols_of(dst), "scatter_rows");
-    Derived::launch(src.size(),
-                    kernels::scatter_rows<Scalar>{ptr(dst), ptr(rows), ptr(src), cols_of(dst)});
+    Derived::launch(rows.size(), kernels::scatter_rows<Scalar>{ptr(dst), ptr(rows), ptr(src), cols_of(dst)},
+                    cols_of(dst));
   }
   /// dst[rows[i], :] = value
   static void fill_rows(matrix& dst, const index_vector& rows, Scalar value) {
-    Derived::launch(rows.size() * cols_of(dst),
-                    kernels::fill_rows<Scalar>{ptr(dst), ptr(rows), cols_of(dst), value});
+    Derived::launch(rows.size(), kernels::fill_rows<Scalar>{ptr(dst), ptr(rows), cols_of(dst), value}, cols_of(dst));
   }
 
   /// Buffers reused by scatter_add_rows between calls (no allocation once sizes settle).
@@ -200,9 +199,10 @@ struct common_primitives {
     Derived::sort_keys(ws.keys);
     Derived::launch(n, kernels::split_key{ptr(ws.keys), ptr(ws.sorted_rows), ptr(ws.order)});
     Derived::unique_segments(ws.sorted_rows, touched, ws.counts, ws.offsets);
-    Derived::launch(touched.size() * cols_of(dst),
-                    kernels::segment_add_rows<Scalar>{ptr(dst), ptr(src), ptr(touched),
-                                                      ptr(ws.offsets), ptr(ws.order), cols_of(dst)});
+    Derived::launch(touched.size(),
+                    kernels::segment_add_rows<Scalar>{ptr(dst), ptr(src), ptr(touched), ptr(ws.offsets),
+                                                      ptr(ws.order), cols_of(dst)},
+                    cols_of(dst) * (n / (touched.size() + 1) + 1));
   }
 
   // ---- random fills: element i is the i-th number of the seed's stream, on every backend --

@@ -62,13 +62,16 @@ struct scale {
   DENOISE_HOST_DEVICE void operator()(std::size_t i) const { x[i] *= alpha; }
 };
 
-/// y[r, c] += b[c]
+/// y[r, :] += b   (one row per index)
 template <class T>
 struct add_row_broadcast {
   T* y;
   const T* b;
   std::size_t cols;
-  DENOISE_HOST_DEVICE void operator()(std::size_t i) const { y[i] += b[i % cols]; }
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    T* row = y + r * cols;
+    for (std::size_t c = 0; c < cols; ++c) row[c] += b[c];
+  }
 };
 
 /// out[r] = beta * out[r] + sum_c x[r, c], summed left to right.
@@ -153,48 +156,52 @@ struct count_outside {
   }
 };
 
-/// out[i, :] = table[idx[i], :]
+/// Row kernels: index r is a whole row and the thread loops over its columns (contiguous on
+/// the CPU, where a per-element index would cost a division per element).
+
+/// out[r, :] = table[idx[r], :]
 template <class T>
 struct gather_rows {
   const T* table;
   const index_t* idx;
   T* out;
   std::size_t cols;
-  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
-    const std::size_t r = i / cols;
-    const std::size_t c = i % cols;
-    out[i] = table[static_cast<std::size_t>(idx[r]) * cols + c];
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    const T* from = table + static_cast<std::size_t>(idx[r]) * cols;
+    T* to = out + r * cols;
+    for (std::size_t c = 0; c < cols; ++c) to[c] = from[c];
   }
 };
 
-/// dst[rows[i], :] = src[i, :]   (rows distinct)
+/// dst[rows[r], :] = src[r, :]   (rows distinct)
 template <class T>
 struct scatter_rows {
   T* dst;
   const index_t* rows;
   const T* src;
   std::size_t cols;
-  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
-    const std::size_t r = i / cols;
-    const std::size_t c = i % cols;
-    dst[static_cast<std::size_t>(rows[r]) * cols + c] = src[i];
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    T* to = dst + static_cast<std::size_t>(rows[r]) * cols;
+    const T* from = src + r * cols;
+    for (std::size_t c = 0; c < cols; ++c) to[c] = from[c];
   }
 };
 
-/// dst[rows[i], :] = value
+/// dst[rows[r], :] = value
 template <class T>
 struct fill_rows {
   T* dst;
   const index_t* rows;
   std::size_t cols;
   T value;
-  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
-    dst[static_cast<std::size_t>(rows[i / cols]) * cols + i % cols] = value;
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    T* to = dst + static_cast<std::size_t>(rows[r]) * cols;
+    for (std::size_t c = 0; c < cols; ++c) to[c] = value;
   }
 };
 
-/// Race-free scatter-add: thread (u, c) owns destination element (rows[u], c) and adds the
-/// source rows order[offsets[u] .. offsets[u+1]) in increasing source position.
+/// Race-free scatter-add: thread u owns destination row rows[u] and adds the source rows
+/// order[offsets[u] .. offsets[u+1]) in increasing source position.
 template <class T>
 struct segment_add_rows {
   T* dst;
@@ -203,14 +210,12 @@ struct segment_add_rows {
   const offset_t* offsets;
   const index_t* order;
   std::size_t cols;
-  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
-    const std::size_t u = i / cols;
-    const std::size_t c = i % cols;
-    T acc = dst[static_cast<std::size_t>(rows[u]) * cols + c];
+  DENOISE_HOST_DEVICE void operator()(std::size_t u) const {
+    T* to = dst + static_cast<std::size_t>(rows[u]) * cols;
     for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) {
-      acc += src[static_cast<std::size_t>(order[k]) * cols + c];
+      const T* from = src + static_cast<std::size_t>(order[k]) * cols;
+      for (std::size_t c = 0; c < cols; ++c) to[c] += from[c];
     }
-    dst[static_cast<std::size_t>(rows[u]) * cols + c] = acc;
   }
 };
 

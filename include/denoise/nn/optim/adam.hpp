@@ -79,13 +79,14 @@ class Adam {
       }
       const bool rows_only = options_.lazy && p.touched != nullptr;
       const auto cols = static_cast<std::size_t>(p.value.cols());
-      const std::size_t n = rows_only ? p.touched->size() * cols : p.value.size();
+      const std::size_t n = rows_only ? p.touched->size() : static_cast<std::size_t>(p.value.rows());
       B::launch(n, kernels::adam_update<scalar>{
                        B::ptr(p.value), B::ptr(p.grad), B::ptr(m_[i]), B::ptr(v_[i]),
                        rows_only ? B::ptr(*p.touched) : nullptr, cols,
                        static_cast<scalar>(options_.lr / bc1), static_cast<scalar>(std::sqrt(bc2)),
                        static_cast<scalar>(options_.beta1), static_cast<scalar>(options_.beta2),
-                       static_cast<scalar>(options_.eps), static_cast<scalar>(options_.weight_decay)});
+                       static_cast<scalar>(options_.eps), static_cast<scalar>(options_.weight_decay)},
+                   cols);
       ++i;
     });
     if (i != m_.size()) throw config_error("Adam::step: the model's parameter count changed; call reset()");

@@ -45,11 +45,12 @@ class SGD {
       B::require_same_shape(p.value, p.grad, "SGD::step");
       const bool rows_only = options_.lazy && p.touched != nullptr;
       const index_t* rows = rows_only ? B::ptr(*p.touched) : nullptr;
-      const std::size_t n = rows_only ? p.touched->size() * static_cast<std::size_t>(p.value.cols()) : p.value.size();
-      B::launch(n, kernels::sgd_update<scalar>{B::ptr(p.value), B::ptr(p.grad), rows,
-                                               static_cast<std::size_t>(p.value.cols()),
-                                               static_cast<scalar>(options_.lr),
-                                               static_cast<scalar>(options_.weight_decay)});
+      const auto cols = static_cast<std::size_t>(p.value.cols());
+      const std::size_t n = rows_only ? p.touched->size() : static_cast<std::size_t>(p.value.rows());
+      B::launch(n,
+                kernels::sgd_update<scalar>{B::ptr(p.value), B::ptr(p.grad), rows, cols, static_cast<scalar>(options_.lr),
+                                            static_cast<scalar>(options_.weight_decay)},
+                cols);
     });
     ++steps_;
   }

@@ -1,5 +1,6 @@
-// Element kernels of the optimizers: index i is element (i / cols, i % cols) of the list of rows
-// being updated (every row in dense mode, the touched rows of a sparse parameter in lazy mode).
+// Row kernels of the optimizers: index r is the r-th row being updated (row r itself in dense
+// mode, rows[r] for the touched rows of a sparse parameter in lazy mode); the thread loops over
+// the row's columns.
 #pragma once
 
 #include <cmath>
@@ -12,8 +13,8 @@ namespace denoise {
 namespace nn {
 namespace kernels {
 
-DENOISE_HOST_DEVICE inline std::size_t element_of(const index_t* rows, std::size_t cols, std::size_t i) {
-  return rows == nullptr ? i : static_cast<std::size_t>(rows[i / cols]) * cols + i % cols;
+DENOISE_HOST_DEVICE inline std::size_t row_start(const index_t* rows, std::size_t cols, std::size_t r) {
+  return (rows == nullptr ? r : static_cast<std::size_t>(rows[r])) * cols;
 }
 
 /// theta -= lr * (g + wd * theta)
@@ -25,10 +26,12 @@ struct sgd_update {
   std::size_t cols;
   T lr;
   T weight_decay;
-  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
-    const std::size_t e = element_of(rows, cols, i);
-    const T g = grad[e] + weight_decay * theta[e];
-    theta[e] -= lr * g;
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    const std::size_t start = row_start(rows, cols, r);
+    for (std::size_t e = start; e < start + cols; ++e) {
+      const T g = grad[e] + weight_decay * theta[e];
+      theta[e] -= lr * g;
+    }
   }
 };
 
@@ -49,14 +52,16 @@ struct adam_update {
   T beta2;
   T eps;
   T weight_decay;
-  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
-    const std::size_t e = element_of(rows, cols, i);
-    const T g = grad[e] + weight_decay * theta[e];
-    const T mi = beta1 * m[e] + (T(1) - beta1) * g;
-    const T vi = beta2 * v[e] + (T(1) - beta2) * g * g;
-    m[e] = mi;
-    v[e] = vi;
-    theta[e] -= step_size * mi / (std::sqrt(vi) / sqrt_bc2 + eps);
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    const std::size_t start = row_start(rows, cols, r);
+    for (std::size_t e = start; e < start + cols; ++e) {
+      const T g = grad[e] + weight_decay * theta[e];
+      const T mi = beta1 * m[e] + (T(1) - beta1) * g;
+      const T vi = beta2 * v[e] + (T(1) - beta2) * g * g;
+      m[e] = mi;
+      v[e] = vi;
+      theta[e] -= step_size * mi / (std::sqrt(vi) / sqrt_bc2 + eps);
+    }
   }
 };
 
@@ -68,9 +73,9 @@ struct step_rows {
   const index_t* rows;
   std::size_t cols;
   T eta;
-  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
-    const std::size_t e = element_of(rows, cols, i);
-    theta[e] -= eta * d[e];
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    const std::size_t start = row_start(rows, cols, r);
+    for (std::size_t e = start; e < start + cols; ++e) theta[e] -= eta * d[e];
   }
 };
 
