@@ -121,6 +121,7 @@ class CDAE {
     B::from_host(item_offsets, item_offsets_);
     B::from_host(item_users, item_users_);
     B::from_host(user_position, item_user_position_);
+    forwarded_ = false;  // a pending backward would mix the old and the new training matrix
   }
 
   /// Corruption on (training) or off (evaluation).
