@@ -130,6 +130,8 @@ class CDAE {
   bool training() const noexcept { return training_; }
   /// Training forwards since reset(): the corruption stream of the next one.
   std::uint64_t corruptions() const noexcept { return calls_; }
+  /// Rewinds or advances the corruption stream (resuming from a checkpoint, gradient checks).
+  void set_corruptions(std::uint64_t count) noexcept { calls_ = count; }
 
   nn::Embedding<B>& user_node() noexcept { return user_node_; }        ///< V
   nn::Embedding<B>& output_items() noexcept { return out_items_; }     ///< W'

@@ -50,6 +50,36 @@ DENOISE_TYPED_TEST(gradients, backend_list_double) {
   check_model_gradients(c, 30, 2);
 }
 
+DENOISE_TYPED_TEST(gradients_under_corruption, backend_list_double) {
+  // the same corruption for every forward of the check: forward and backward agree on the mask
+  using B = TestType;
+  const training_items t;
+  auto m = small_cdae<B>(t, 0.4, 6);
+  std::vector<index_t> hu, hi;
+  random_pairs(6, 9, 30, 5, hu, hi);
+  const auto u = to_index<B>(hu);
+  const auto i = to_index<B>(hi);
+  std::vector<double> hc(30);
+  for (std::size_t k = 0; k < hc.size(); ++k) hc[k] = std::cos(static_cast<double>(k));
+  const auto c = to_vector<B>(hc);
+  typename B::vector logits, eval_logits;
+  auto loss = [&] {
+    m.set_corruptions(3);
+    m.forward(u, i, logits);
+    return static_cast<double>(B::dot(logits, c));
+  };
+  auto grad = [&] {
+    loss();
+    m.backward(c);
+  };
+  const auto result = nn::check_gradients<B>(m, loss, grad);
+  BOOST_TEST(result.passed, result.report());
+  loss();
+  m.eval();
+  m.forward(u, i, eval_logits);
+  BOOST_TEST((host_of<B>(logits) != host_of<B>(eval_logits)), "no item was dropped");
+}
+
 DENOISE_TYPED_TEST(score_matches_forward, backend_list_double) {
   const training_items t;
   auto m = small_cdae<TestType>(t, 0.5);
