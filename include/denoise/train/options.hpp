@@ -72,6 +72,8 @@ struct fit_result {
   /// Mean weight the denoiser gave each training instance in the last epoch, indexed by instance id
   /// (NaN for ids that were not trained on, e.g. negatives-only rows).
   std::vector<float> instance_weights;
+  /// Mean per-sample loss of each training instance in the last epoch (same indexing).
+  std::vector<float> instance_losses;
 };
 
 }  // namespace train

@@ -148,7 +148,7 @@ class Trainer {
       record.samples = samples;
       record.seconds = seconds_since(started);
       record.samples_per_second = record.seconds > 0.0 ? static_cast<double>(samples) / record.seconds : 0.0;
-      finish_weight_tracking(train, result.instance_weights, record.denoising);
+      finish_weight_tracking(train, result, record.denoising);
 
       state.on_epoch_end(epoch_context<Model>{epoch, iteration, record.train_loss, model_});
       if (validation != nullptr) {
@@ -218,24 +218,30 @@ class Trainer {
   void begin_weight_tracking(const data::Interactions& train) {
     const auto n = static_cast<std::size_t>(train.instance_capacity());
     weight_total_.assign(n, 0.0);
+    loss_total_.assign(n, 0.0);
     weight_count_.assign(n, 0u);
   }
   void track_weights() {
     Backend::to_host(weights_, host_weights_);
+    Backend::to_host(loss_, host_losses_);
     for (std::size_t s = 0; s < sample_instance_.size(); ++s) {
       const offset_t id = sample_instance_[s];
       if (id < 0) continue;
       weight_total_[static_cast<std::size_t>(id)] += static_cast<double>(host_weights_[s]);
+      loss_total_[static_cast<std::size_t>(id)] += static_cast<double>(host_losses_[s]);
       ++weight_count_[static_cast<std::size_t>(id)];
     }
   }
   // Mean weight per instance over the epoch; denoising quality when ground-truth flags exist.
-  void finish_weight_tracking(const data::Interactions& train, std::vector<float>& instance_weights,
-                              metrics::metric_list& out) {
+  void finish_weight_tracking(const data::Interactions& train, fit_result& result, metrics::metric_list& out) {
+    auto& instance_weights = result.instance_weights;
     instance_weights.assign(weight_total_.size(), std::numeric_limits<float>::quiet_NaN());
+    result.instance_losses.assign(weight_total_.size(), std::numeric_limits<float>::quiet_NaN());
     for (std::size_t id = 0; id < weight_total_.size(); ++id) {
       if (weight_count_[id] > 0) {
-        instance_weights[id] = static_cast<float>(weight_total_[id] / static_cast<double>(weight_count_[id]));
+        const auto count = static_cast<double>(weight_count_[id]);
+        instance_weights[id] = static_cast<float>(weight_total_[id] / count);
+        result.instance_losses[id] = static_cast<float>(loss_total_[id] / count);
       }
     }
     const auto noisy = train.noisy();
@@ -262,13 +268,13 @@ class Trainer {
 
   // Work buffers, reused across batches and epochs.
   data::Batch batch_;
-  std::vector<scalar> host_labels_, host_weights_, host_scores_;
+  std::vector<scalar> host_labels_, host_weights_, host_losses_, host_scores_;
   std::vector<index_t> host_users_, sample_item_;
   std::vector<offset_t> sample_instance_;
   index_vector users_, items_, eval_users_;
   vector labels_, logits_, loss_, prediction_, positive_, weights_, dlogits_;
   matrix scores_;
-  std::vector<double> weight_total_;
+  std::vector<double> weight_total_, loss_total_;
   std::vector<std::uint32_t> weight_count_;
   std::vector<float> quality_weights_;
   std::vector<std::uint8_t> quality_noisy_;

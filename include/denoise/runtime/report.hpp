@@ -1,0 +1,234 @@
+// What an experiment leaves behind: the machine-readable result (JSON), the per-sample weights
+// with the ground-truth noise flag beside them (CSV or .npy), and SVG figures. Every file is
+// written atomically.
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "../core/atomic_file.hpp"
+#include "../core/error.hpp"
+#include "../core/json_writer.hpp"
+#include "../core/version.hpp"
+#include "../data/atomic_file.hpp"
+#include "../data/detail/npy_reader.hpp"
+#include "method_runner.hpp"
+#include "statistics.hpp"
+#include "svg_plot.hpp"
+
+namespace denoise {
+namespace runtime {
+
+/// The value of `name` in a metric list, NaN when absent.
+inline double metric_of(const metrics::metric_list& list, const std::string& name) {
+  for (const auto& m : list)
+    if (m.name == name) return m.value;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+/// Per-seed values of a metric for one method: test metrics first, then the selected epoch's
+/// denoising metrics (drop precision/recall...).
+inline std::vector<double> per_seed(const std::vector<method_run>& runs, const std::string& method,
+                                    const std::string& metric) {
+  std::vector<double> out;
+  for (const auto& r : runs) {
+    if (r.method != method) continue;
+    double v = metric_of(r.test, metric);
+    if (v != v && !r.fit.history.empty()) {
+      const std::size_t best = r.fit.best_epoch > 0 ? r.fit.best_epoch - 1 : r.fit.history.size() - 1;
+      v = r.fit.history[best].value(metric);
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+inline void write_config(json_writer& w, const experiment_config& c) {
+  static const char* kinds[] = {"synthetic", "ml-100k", "movielens-dat", "delimited"};
+  static const char* splits[] = {"random", "chronological", "leave-last"};
+  w.begin_object()
+      .field("data", kinds[static_cast<int>(c.data.kind)])
+      .field("path", c.data.path)
+      .field("noisy_below", static_cast<double>(c.data.noisy_below))
+      .field("split", splits[static_cast<int>(c.split)])
+      .field("split_seed", static_cast<std::size_t>(c.split_seed))
+      .field("model", c.model)
+      .field("factor", static_cast<int>(c.factor))
+      .field("layers", static_cast<int>(c.layers))
+      .field("loss", c.loss)
+      .field("negatives", c.negatives)
+      .field("drop_schedule", c.drop_schedule)
+      .field("max_drop_rate", c.max_drop_rate)
+      .field("drop_ramp", static_cast<std::size_t>(c.drop_ramp))
+      .field("beta", c.beta)
+      .field("epochs", c.epochs)
+      .field("batch_size", c.batch_size)
+      .field("lr", c.lr)
+      .field("weight_decay", c.weight_decay)
+      .field("monitor", c.monitor)
+      .field("patience", c.patience);
+  w.key("methods").array(c.methods);
+  w.key("ks").array(c.ks);
+  w.key("seeds").begin_array();
+  for (auto s : c.seeds) w.value(static_cast<std::size_t>(s));
+  w.end_array();
+  if (c.data.kind == data_kind::synthetic) {
+    const auto& s = c.data.synthetic;
+    w.key("synthetic")
+        .begin_object()
+        .field("users", static_cast<int>(s.n_users))
+        .field("items", static_cast<int>(s.n_items))
+        .field("mean_positives", s.mean_positives)
+        .field("noise_rate", s.noise_rate)
+        .field("seed", static_cast<std::size_t>(s.seed))
+        .end_object();
+  }
+  w.end_object();
+}
+
+/// The result file: {"denoise_version", "config", "data", "runs": [...], "summary": {...}}.
+/// runs[i] = {method, seed, seconds, best_epoch, test: {metric: value}, epochs: [{epoch,
+/// train_loss, seconds, validation: {...}, denoising: {...}}]}; summary[method][metric] = {mean,
+/// std, n, and for methods other than "normal": diff_vs_normal, t, p}.
+inline void write_result_json(const std::string& path, const experiment_config& c, const std::string& data_description,
+                              const std::vector<method_run>& runs, const std::vector<std::string>& summary_metrics) {
+  write_file_atomically(path, [&](std::ostream& out) {
+    json_writer w(out);
+    w.begin_object().field("denoise_version", version::string());
+    w.key("config");
+    write_config(w, c);
+    w.field("data", data_description);
+    w.key("runs").begin_array();
+    for (const auto& r : runs) {
+      w.begin_object()
+          .field("method", r.method)
+          .field("seed", static_cast<std::size_t>(r.seed))
+          .field("seconds", r.seconds)
+          .field("best_epoch", r.fit.best_epoch);
+      w.key("test").begin_object();
+      for (const auto& m : r.test) w.field(m.name, m.value);
+      w.end_object();
+      w.key("epochs").begin_array();
+      for (const auto& e : r.fit.history) {
+        w.begin_object()
+            .field("epoch", e.epoch)
+            .field("train_loss", e.train_loss)
+            .field("seconds", e.seconds)
+            .field("samples_per_second", e.samples_per_second);
+        w.key("validation").begin_object();
+        for (const auto& m : e.validation) w.field(m.name, m.value);
+        w.end_object().key("denoising").begin_object();
+        for (const auto& m : e.denoising) w.field(m.name, m.value);
+        w.end_object().end_object();
+      }
+      w.end_array().end_object();
+    }
+    w.end_array();
+    w.key("summary").begin_object();
+    for (const auto& method : c.methods) {
+      w.key(method).begin_object();
+      for (const auto& metric : summary_metrics) {
+        const auto values = per_seed(runs, method, metric);
+        const auto s = summarize(values);
+        w.key(metric).begin_object().field("mean", s.mean).field("std", s.std).field("n", s.n);
+        if (method != "normal" && std::find(c.methods.begin(), c.methods.end(), "normal") != c.methods.end()) {
+          const auto t = paired_t_test(values, per_seed(runs, "normal", metric));
+          w.field("diff_vs_normal", t.mean_difference).field("t", t.t).field("p", t.p);
+        }
+        w.end_object();
+      }
+      w.end_object();
+    }
+    w.end_object().end_object();
+    out << '\n';
+  });
+}
+
+/// Per training instance of one run: instance, user, item (dense and raw ids), the mean weight and
+/// loss the denoiser saw in the last epoch, and the ground-truth noise flag.
+/// .csv: a header line and one row per training positive. .npy: a float64 array with the columns
+/// [instance, user, item, user_raw, item_raw, weight, loss, noisy].
+inline void export_weights(const std::string& path, const method_run& run, const prepared_data& d) {
+  const auto& train = d.split.train;
+  const auto n = train.size();
+  const bool npy = path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
+  auto weight_of = [&](std::size_t r) {
+    const auto id = static_cast<std::size_t>(train.instances()[r]);
+    return id < run.fit.instance_weights.size() ? run.fit.instance_weights[id] : std::numeric_limits<float>::quiet_NaN();
+  };
+  auto loss_of = [&](std::size_t r) {
+    const auto id = static_cast<std::size_t>(train.instances()[r]);
+    return id < run.fit.instance_losses.size() ? run.fit.instance_losses[id] : std::numeric_limits<float>::quiet_NaN();
+  };
+  if (npy) {
+    std::vector<double> table;
+    table.reserve(n * 8);
+    for (std::size_t r = 0; r < n; ++r) {
+      table.push_back(static_cast<double>(train.instances()[r]));
+      table.push_back(train.users()[r]);
+      table.push_back(train.items()[r]);
+      table.push_back(static_cast<double>(train.user_ids().raw_of(train.users()[r])));
+      table.push_back(static_cast<double>(train.item_ids().raw_of(train.items()[r])));
+      table.push_back(static_cast<double>(weight_of(r)));
+      table.push_back(static_cast<double>(loss_of(r)));
+      table.push_back(train.noisy().empty() ? 0.0 : train.noisy()[r]);
+    }
+    data::atomic_write_bytes(path, data::detail::npy_bytes(table, {n, 8}, "<f8"));
+    return;
+  }
+  write_file_atomically(path, [&](std::ostream& out) {
+    out << "instance,user,item,user_raw,item_raw,weight,loss,noisy\n";
+    char buffer[64];
+    for (std::size_t r = 0; r < n; ++r) {
+      out << train.instances()[r] << ',' << train.users()[r] << ',' << train.items()[r] << ','
+          << train.user_ids().raw_of(train.users()[r]) << ',' << train.item_ids().raw_of(train.items()[r]) << ',';
+      std::snprintf(buffer, sizeof buffer, "%.6g,%.6g,", static_cast<double>(weight_of(r)), static_cast<double>(loss_of(r)));
+      out << buffer << (train.noisy().empty() ? 0 : static_cast<int>(train.noisy()[r])) << '\n';
+    }
+  });
+}
+
+/// Figures: `<prefix>_curve.svg` (validation metric per epoch, one line per method, first seed)
+/// and `<prefix>_<method>_loss.svg` (final per-sample loss of clean vs noisy training samples).
+inline std::vector<std::string> write_plots(const std::string& prefix, const experiment_config& c,
+                                            const std::vector<method_run>& runs, const prepared_data& d) {
+  std::vector<std::string> written;
+  svg_plot curve("validation " + c.monitor + " per epoch", "epoch", c.monitor);
+  for (const auto& method : c.methods) {
+    for (const auto& r : runs) {
+      if (r.method != method || r.seed != c.seeds.front()) continue;
+      plot_series s{method, {}, {}};
+      for (const auto& e : r.fit.history) {
+        s.x.push_back(static_cast<double>(e.epoch));
+        s.y.push_back(e.value(c.monitor));
+      }
+      curve.add_line(std::move(s));
+    }
+  }
+  curve.save(prefix + "_curve.svg");
+  written.push_back(prefix + "_curve.svg");
+
+  const auto& train = d.split.train;
+  if (train.noisy().empty()) return written;
+  for (const auto& r : runs) {
+    if (r.seed != c.seeds.front()) continue;
+    std::vector<double> clean, noisy;
+    for (std::size_t row = 0; row < train.size(); ++row) {
+      const auto id = static_cast<std::size_t>(train.instances()[row]);
+      if (id >= r.fit.instance_losses.size()) continue;
+      (train.noisy()[row] ? noisy : clean).push_back(static_cast<double>(r.fit.instance_losses[id]));
+    }
+    auto plot = svg_plot::distributions(r.method + ": training loss of clean vs noisy interactions (last epoch)",
+                                        "per-sample loss", {{"clean", clean}, {"noisy", noisy}});
+    const std::string path = prefix + "_" + r.method + "_loss.svg";
+    plot.save(path);
+    written.push_back(path);
+  }
+  return written;
+}
+
+}  // namespace runtime
+}  // namespace denoise
