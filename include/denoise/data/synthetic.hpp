@@ -38,6 +38,9 @@ struct SyntheticConfig {
   double like_share = 0.2;               ///< share of items a user truly likes
   double dislike_share = 0.5;            ///< share of items a user truly dislikes
   double noise_rate = 0.2;               ///< share of observed positives that are false positives
+  double noise_appeal_skew = 0;          ///< false positives favour items with a high "appeal"
+                                         ///< (clickbait): weight exp(skew * appeal_j), appeal_j ~ N(0,1)
+                                         ///< independent of taste (0: popularity weights, as clean draws)
   double negatives_per_user = 0;         ///< explicit negatives (label 0) per user
   double noisy_negative_rate = 0;        ///< share of explicit negatives that are truly liked
   std::size_t held_out_per_user = 5;     ///< clean held-out true preferences per user
@@ -93,7 +96,7 @@ inline SyntheticData make_synthetic(const SyntheticConfig& c) {
   if (c.like_share + c.dislike_share > 1.0) throw config_error("like_share + dislike_share must be <= 1", location::of_field("like_share"));
   detail::check_share(c.noise_rate, "noise_rate");
   detail::check_share(c.noisy_negative_rate, "noisy_negative_rate");
-  if (!(c.activity_skew >= 0) || !(c.popularity_skew >= 0) || !(c.negatives_per_user >= 0))
+  if (!(c.activity_skew >= 0) || !(c.popularity_skew >= 0) || !(c.negatives_per_user >= 0) || !(c.noise_appeal_skew >= 0))
     throw config_error("skews and negatives_per_user must be >= 0", location::of_field("activity_skew"));
 
   const auto nu = static_cast<std::size_t>(c.n_users), ni = static_cast<std::size_t>(c.n_items);
@@ -107,10 +110,13 @@ inline SyntheticData make_synthetic(const SyntheticConfig& c) {
   out.item_bias.resize(ni);
   for (std::size_t k = 0; k < nu * dim; ++k) out.user_factors[k] = scale * factors.normal<float>(k);
   for (std::size_t k = 0; k < ni * dim; ++k) out.item_factors[k] = scale * factors.normal<float>((std::uint64_t(1) << 40) + k);
-  std::vector<double> log_weight(ni);
+  std::vector<double> log_weight(ni), noise_log_weight(ni);
   for (std::size_t j = 0; j < ni; ++j) {
     out.item_bias[j] = 0.5f * factors.normal<float>((std::uint64_t(2) << 40) + j);
     log_weight[j] = c.popularity_skew * 2.0 * static_cast<double>(out.item_bias[j]);
+    noise_log_weight[j] = c.noise_appeal_skew > 0
+                              ? c.noise_appeal_skew * static_cast<double>(factors.normal<float>((std::uint64_t(3) << 40) + j))
+                              : log_weight[j];
   }
 
   Interactions& obs = out.interactions;
@@ -170,7 +176,7 @@ inline SyntheticData make_synthetic(const SyntheticConfig& c) {
     rows.clear();
     detail::weighted_choose(liked, n_clean, log_weight, g, keys);
     for (std::size_t k = 0; k < n_clean; ++k) rows.push_back(row{liked[k], false, 1.0f});
-    detail::weighted_choose(disliked, n_noisy, log_weight, g, keys);
+    detail::weighted_choose(disliked, n_noisy, noise_log_weight, g, keys);
     for (std::size_t k = 0; k < n_noisy; ++k) rows.push_back(row{disliked[k], true, 1.0f});
     // Held-out true preferences: uniformly among the liked items not observed.
     std::size_t rest = liked.size() - n_clean;

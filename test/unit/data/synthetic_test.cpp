@@ -8,6 +8,7 @@
 #include <cmath>
 #include <set>
 #include <utility>
+#include <vector>
 
 namespace dd = denoise::data;
 using denoise::index_t;
@@ -99,6 +100,33 @@ BOOST_AUTO_TEST_CASE(skew_and_density_change_the_data) {
   dd::SyntheticConfig dense = flat;
   dense.mean_positives = 80;
   BOOST_TEST(dd::make_synthetic(dense).interactions.size() > 2 * f.size());
+}
+
+BOOST_AUTO_TEST_CASE(appeal_skew_concentrates_planted_noise_on_clickbait_items) {
+  // Share of the noisy clicks that land on the 10% of items with the most noisy clicks.
+  auto concentration = [](double skew) {
+    dd::SyntheticConfig c;
+    c.noise_rate = 0.2;
+    c.noise_appeal_skew = skew;
+    const auto syn = dd::make_synthetic(c);
+    const auto& d = syn.interactions;
+    std::vector<std::size_t> per_item(static_cast<std::size_t>(d.n_items()), 0);
+    std::size_t noisy = 0;
+    for (std::size_t k = 0; k < d.size(); ++k) {
+      if (!d.noisy()[k]) continue;
+      BOOST_REQUIRE(syn.dislikes(d.users()[k], d.items()[k]));  // still truly disliked
+      ++per_item[static_cast<std::size_t>(d.items()[k])];
+      ++noisy;
+    }
+    BOOST_TEST(std::abs(static_cast<double>(noisy) - 0.2 * static_cast<double>(d.size())) <= 1.0);
+    std::sort(per_item.rbegin(), per_item.rend());
+    std::size_t top = 0;
+    for (std::size_t j = 0; j < per_item.size() / 10; ++j) top += per_item[j];
+    return static_cast<double>(top) / static_cast<double>(noisy);
+  };
+  const double plain = concentration(0.0), clickbait = concentration(2.0);
+  BOOST_TEST_MESSAGE("top-10% item share of noise: " << plain << " without, " << clickbait << " with appeal skew");
+  BOOST_TEST(clickbait > plain + 0.1);
 }
 
 BOOST_AUTO_TEST_CASE(bad_configs_are_config_errors) {
