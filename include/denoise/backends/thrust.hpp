@@ -44,6 +44,7 @@
 #include <thrust/system/cuda/execution_policy.h>
 #endif
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -140,6 +141,25 @@ struct segment_of {
   }
 };
 
+/// Stable sort of (keys, values) by keys with comp, on host memory, through std::stable_sort.
+/// Thrust 1.17's host sorts bind references through a null system pointer inside
+/// thrust/detail/reference.h (UBSan: "reference binding to null pointer"), so the CPP and OMP
+/// systems sort with the standard library; the CUDA system uses Thrust's sorts.
+template <class K, class V, class Compare>
+void host_stable_sort_by_key(std::vector<K>& keys, std::vector<V>& values, Compare comp) {
+  std::vector<std::size_t> perm(keys.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) perm[i] = i;
+  std::stable_sort(perm.begin(), perm.end(), [&](std::size_t a, std::size_t b) { return comp(keys[a], keys[b]); });
+  std::vector<K> k2(keys.size());
+  std::vector<V> v2(values.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) {
+    k2[i] = keys[perm[i]];
+    v2[i] = values[perm[i]];
+  }
+  keys.swap(k2);
+  values.swap(v2);
+}
+
 }  // namespace detail
 
 template <class System, class Scalar = float>
@@ -208,7 +228,11 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
   }
 
   static void sort_keys(flat<std::uint64_t>& keys) {
-    thrust::sort(System::policy(), keys.begin(), keys.end());
+    if constexpr (System::host_memory) {
+      std::sort(keys.begin(), keys.end());  // distinct keys: stability is irrelevant
+    } else {
+      thrust::sort(System::policy(), keys.begin(), keys.end());
+    }
   }
 
   static void unique_segments(const index_vector& sorted_rows, index_vector& unique, index_vector& counts,
@@ -242,6 +266,11 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
   }
 
   static void merge_rows(index_vector& a, const index_vector& b, index_vector& scratch) {
+    if (b.empty()) return;
+    if (a.empty()) {  // Thrust 1.17's set_union dereferences the begin of an empty range
+      base::copy(b, a);
+      return;
+    }
     scratch.resize(a.size() + b.size());
     const auto end =
         thrust::set_union(System::linear_policy(), a.begin(), a.end(), b.begin(), b.end(), scratch.begin());
@@ -250,16 +279,18 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
   }
 
   static void sort(vector& v) {
-    thrust::sort(System::policy(), v.begin(), v.end(), detail::less_nan_lowest<Scalar>{});
+    if constexpr (System::host_memory) {
+      std::sort(v.begin(), v.end(), detail::less_nan_lowest<Scalar>{});
+    } else {
+      thrust::sort(System::policy(), v.begin(), v.end(), detail::less_nan_lowest<Scalar>{});
+    }
   }
   static void sort_by_key(vector& keys, index_vector& values, bool descending = false) {
     base::require_same_size(keys.size(), values.size(), "sort_by_key");
     if (descending) {
-      thrust::stable_sort_by_key(System::policy(), keys.begin(), keys.end(), values.begin(),
-                                 detail::greater_nan_lowest<Scalar>{});
+      stable_sort_by_key(keys, values, detail::greater_nan_lowest<Scalar>{});
     } else {
-      thrust::stable_sort_by_key(System::policy(), keys.begin(), keys.end(), values.begin(),
-                                 detail::less_nan_lowest<Scalar>{});
+      stable_sort_by_key(keys, values, detail::less_nan_lowest<Scalar>{});
     }
   }
   /// Thrust has no nth_element: this sorts a copy (O(n log n)).
@@ -270,6 +301,15 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
     std::vector<Scalar> host;
     copy_to_host(tmp, host);
     return host[n];
+  }
+
+  template <class K, class V, class Compare>
+  static void stable_sort_by_key(flat<K>& keys, flat<V>& values, Compare comp) {
+    if constexpr (System::host_memory) {
+      detail::host_stable_sort_by_key(keys, values, comp);
+    } else {
+      thrust::stable_sort_by_key(System::policy(), keys.begin(), keys.end(), values.begin(), comp);
+    }
   }
 
   /// Per-segment top-k (see Eigen::segmented_topk for the contract): a stable sort of all
@@ -285,10 +325,9 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
     vector keys(values);
     index_vector pos(n), seg(n);
     thrust::sequence(System::policy(), pos.begin(), pos.end(), index_t(0));
-    thrust::stable_sort_by_key(System::policy(), keys.begin(), keys.end(), pos.begin(),
-                               detail::greater_nan_lowest<Scalar>{});
+    stable_sort_by_key(keys, pos, detail::greater_nan_lowest<Scalar>{});
     launch(n, detail::segment_of{base::ptr(offsets), segments, base::ptr(pos), base::ptr(seg)});
-    thrust::stable_sort_by_key(System::policy(), seg.begin(), seg.end(), pos.begin());
+    stable_sort_by_key(seg, pos, thrust::less<index_t>{});
     launch(out.size(), kernels::topk_output{base::ptr(pos), base::ptr(offsets), base::ptr(out), kk});
   }
 };
