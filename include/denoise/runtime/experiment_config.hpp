@@ -2,6 +2,7 @@
 // training settings, as the CLI fills it from flags. validate() names the offending field.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -77,6 +78,14 @@ struct experiment_config {
     if (drop_schedule != "linear" && drop_schedule != "exponential")
       fail("--drop-schedule", "unknown schedule '" + drop_schedule + "' (linear, exponential)");
     if (!(max_drop_rate >= 0.0 && max_drop_rate < 1.0)) fail("--drop-rate", "must be in [0, 1)");
+    // T-CE drops ε·|B| of a batch of positives and their negatives: at ε·(1 + k) >= 1 that is every
+    // positive, and training would see negatives only.
+    if (loss == "bce" && max_drop_rate * static_cast<double>(1 + negatives) >= 1.0 &&
+        std::find(methods.begin(), methods.end(), "t-ce") != methods.end()) {
+      fail("--drop-rate", "with " + std::to_string(negatives) + " negative(s) per positive, a drop rate of " +
+                              std::to_string(max_drop_rate) + " drops every positive; use less than " +
+                              std::to_string(1.0 / static_cast<double>(1 + negatives)));
+    }
     if (!(beta >= 0.0)) fail("--beta", "must be >= 0");
     if (factor <= 0) fail("--factor", "must be positive");
     if (layers <= 0) fail("--layers", "must be positive");
