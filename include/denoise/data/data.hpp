@@ -3,7 +3,7 @@
 #pragma once
 
 #include "alias_table.hpp"
-#include "atomic_file.hpp"
+#include "../core/atomic_file.hpp"
 #include "batch.hpp"
 #include "batcher.hpp"
 #include "csr_index.hpp"

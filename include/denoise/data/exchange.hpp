@@ -22,7 +22,7 @@
 
 #include "../core/error.hpp"
 #include "../core/span.hpp"
-#include "atomic_file.hpp"
+#include "../core/atomic_file.hpp"
 #include "detail/line_reader.hpp"
 #include "detail/npy_reader.hpp"
 #include "detail/text.hpp"

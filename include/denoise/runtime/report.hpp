@@ -13,7 +13,6 @@
 #include "../core/error.hpp"
 #include "../core/json_writer.hpp"
 #include "../core/version.hpp"
-#include "../data/atomic_file.hpp"
 #include "../data/detail/npy_reader.hpp"
 #include "method_runner.hpp"
 #include "statistics.hpp"
@@ -176,7 +175,7 @@ inline void export_weights(const std::string& path, const method_run& run, const
       table.push_back(static_cast<double>(loss_of(r)));
       table.push_back(train.noisy().empty() ? 0.0 : train.noisy()[r]);
     }
-    data::atomic_write_bytes(path, data::detail::npy_bytes(table, {n, 8}, "<f8"));
+    atomic_write_bytes(path, data::detail::npy_bytes(table, {n, 8}, "<f8"));
     return;
   }
   write_file_atomically(path, [&](std::ostream& out) {

@@ -62,8 +62,7 @@ void save_checkpoint(Model& model, const std::string& path) {
                     static_cast<std::streamsize>(values[i].size() * sizeof(scalar)));
         }
         out.write(detail::checkpoint_trailer, sizeof detail::checkpoint_trailer);
-      },
-      std::ios::out | std::ios::trunc | std::ios::binary);
+      });
 }
 
 /// Reads `path` into `model`. Throws io_error if unreadable, input_error (naming the file and the

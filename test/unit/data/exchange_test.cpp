@@ -1,4 +1,4 @@
-#include <denoise/data/atomic_file.hpp>
+#include <denoise/core/atomic_file.hpp>
 #include <denoise/data/exchange.hpp>
 #include <denoise/data/split.hpp>
 #include <denoise/data/synthetic.hpp>
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(npy_round_trip) {
 BOOST_AUTO_TEST_CASE(failed_atomic_write_leaves_the_old_file) {
   denoise::test::temp_dir dir;
   const auto path = dir.write("keep.csv", "old content\n");
-  BOOST_CHECK_THROW(dd::atomic_write(path, [](std::FILE* f) {
+  BOOST_CHECK_THROW(denoise::atomic_write(path, [](std::FILE* f) {
                       std::fputs("partial", f);
                       throw std::runtime_error("writer failed");
                     }),
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(failed_atomic_write_leaves_the_old_file) {
     BOOST_TEST(e.file() == missing);
   }
   // A successful write replaces the file.
-  dd::atomic_write_bytes(path, "new\n");
+  denoise::atomic_write_bytes(path, "new\n");
   BOOST_TEST(denoise::test::read_all(path) == "new\n");
   BOOST_TEST(dir.entries() == 1u);
 }
