@@ -11,11 +11,15 @@ namespace detail {
 template <class T>
 using std_vector = std::vector<T>;
 
-/// dst = src by an element loop: vector::operator= and assign() trip a g++ 12 -Wnonnull false
-/// positive (memmove of a possibly-empty vector) at -O3.
+/// dst = src. Written out because vector::operator=, assign() and resize() trip g++ 12's
+/// -Wnonnull / -Wnull-dereference false positives at -O3 (C++17 and C++20) once inlined.
 template <class T>
 void host_copy(const std::vector<T>& src, std::vector<T>& dst) {
-  dst.resize(src.size());
+  if (dst.size() != src.size()) {
+    std::vector<T> fresh(src.begin(), src.end());
+    dst.swap(fresh);
+    return;
+  }
   const T* from = src.data();
   T* to = dst.data();
   for (std::size_t i = 0, n = src.size(); i < n; ++i) to[i] = from[i];
