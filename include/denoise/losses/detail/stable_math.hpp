@@ -1,9 +1,10 @@
-// Numerically stable scalar functions shared by the losses; host and device.
+// The overflow-safe scalar functions the losses need, taken from the nn activations so that the
+// library has one definition of each.
 #pragma once
 
-#include <cmath>
-
 #include "../../core/macros.hpp"
+#include "../../nn/sigmoid.hpp"
+#include "../../nn/softplus.hpp"
 
 namespace denoise {
 namespace losses {
@@ -12,15 +13,13 @@ namespace detail {
 /// log(1 + e^x) without overflow for large |x|.
 template <class S>
 DENOISE_HOST_DEVICE inline S softplus(S x) {
-  return x > S(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+  return nn::softplus_op{}.value(x);
 }
 
 /// 1 / (1 + e^-x) without overflow.
 template <class S>
 DENOISE_HOST_DEVICE inline S sigmoid(S x) {
-  if (x >= S(0)) return S(1) / (S(1) + std::exp(-x));
-  const S e = std::exp(x);
-  return e / (S(1) + e);
+  return nn::sigmoid_op{}.value(x);
 }
 
 }  // namespace detail
