@@ -21,3 +21,10 @@ if(DENOISE_SANITIZE)
     -fsanitize=${DENOISE_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(denoise_warnings INTERFACE -fsanitize=${DENOISE_SANITIZE})
 endif()
+
+# -march=native for the project's own executables (benchmarks and local experiments); off by
+# default so that binaries stay portable. Consumers of the package choose their own flags.
+option(DENOISE_NATIVE "Compile denoise's own executables with -march=native" OFF)
+if(DENOISE_NATIVE AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  target_compile_options(denoise_warnings INTERFACE -march=native)
+endif()
