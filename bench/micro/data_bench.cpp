@@ -32,7 +32,7 @@ const std::string& synthetic_file() {
     const auto syn = dd::make_synthetic(c);
     const auto& d = syn.interactions;
     const std::string p = "/tmp/denoise_bench_synthetic_" + std::to_string(::getpid()) + ".tsv";
-    dd::atomic_write(p, [&](std::FILE* f) {
+    denoise::atomic_write(p, [&](std::FILE* f) {
       for (std::size_t k = 0; k < d.size(); ++k)
         std::fprintf(f, "%d\t%d\t%d\t%lld\n", d.users()[k] + 1, d.items()[k] + 1, static_cast<int>(d.ratings()[k]),
                      static_cast<long long>(d.timestamps()[k]));
