@@ -76,7 +76,8 @@ inline double incomplete_beta(double a, double b, double x) {
 
 /// Two-sided p-value of Student's t statistic with `dof` degrees of freedom.
 inline double t_two_sided_p(double t, double dof) {
-  if (!std::isfinite(t)) return 0.0;
+  if (std::isnan(t) || std::isnan(dof)) return std::numeric_limits<double>::quiet_NaN();
+  if (std::isinf(t)) return 0.0;
   return incomplete_beta(dof / 2.0, 0.5, dof / (dof + t * t));
 }
 
@@ -96,7 +97,7 @@ inline paired_test paired_t_test(const std::vector<double>& a, const std::vector
   for (std::size_t i = 0; i < a.size(); ++i) diff[i] = a[i] - b[i];
   const mean_std d = summarize(diff);
   out.mean_difference = d.mean;
-  if (a.size() < 2 || d.std == 0.0) {
+  if (a.size() < 2 || !(d.std > 0.0)) {  // also NaN: a metric some runs did not report
     out.t = std::numeric_limits<double>::quiet_NaN();
     out.p = std::numeric_limits<double>::quiet_NaN();
     return out;
