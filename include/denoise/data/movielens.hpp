@@ -19,30 +19,31 @@
 namespace denoise {
 namespace data {
 
-/// MovieLens 100K `u.data`: user \t item \t rating \t timestamp.
-inline Interactions load_movielens_100k(const std::string& path, LoadReport* report = nullptr,
-                                        bool skip_bad_lines = false) {
+namespace detail {
+// The four-column MovieLens ratings layout (user, item, rating, timestamp) with a given separator.
+inline Interactions load_movielens_ratings(const std::string& path, const char* delimiter, LoadReport* report,
+                                           bool skip_bad_lines) {
   ColumnMapping map;
   map.rating = Column::at(2);
   map.timestamp = Column::at(3);
   ReadOptions opt;
-  opt.delimiter = "\t";
+  opt.delimiter = delimiter;
   opt.fields = 4;
   opt.skip_bad_lines = skip_bad_lines;
   return read_delimited(path, map, opt, report);
+}
+}  // namespace detail
+
+/// MovieLens 100K `u.data`: user \t item \t rating \t timestamp.
+inline Interactions load_movielens_100k(const std::string& path, LoadReport* report = nullptr,
+                                        bool skip_bad_lines = false) {
+  return detail::load_movielens_ratings(path, "\t", report, skip_bad_lines);
 }
 
 /// MovieLens 1M / 10M `ratings.dat`: UserID::MovieID::Rating::Timestamp.
 inline Interactions load_movielens_dat(const std::string& path, LoadReport* report = nullptr,
                                        bool skip_bad_lines = false) {
-  ColumnMapping map;
-  map.rating = Column::at(2);
-  map.timestamp = Column::at(3);
-  ReadOptions opt;
-  opt.delimiter = "::";
-  opt.fields = 4;
-  opt.skip_bad_lines = skip_bad_lines;
-  return read_delimited(path, map, opt, report);
+  return detail::load_movielens_ratings(path, "::", report, skip_bad_lines);
 }
 
 /// The `user item [rating] [timestamp]` list many papers ship (blank-separated). Every line must
