@@ -22,7 +22,7 @@
 #if !defined(__CUDACC__)
 #include "backends/eigen.hpp"
 #include "data/data.hpp"
-#include "denoisers/denoisers.hpp"
+#include "methods/methods.hpp"
 #include "metrics/metrics.hpp"
 #include "train/train.hpp"
 #endif

@@ -1,7 +1,7 @@
 // A user-written Denoiser whose State lacks on_batch() is rejected with the Denoiser policy's message.
 // expect: denoise: a Denoiser's State<B> needs 'scalar on_batch
 #include <denoise/backends/eigen.hpp>
-#include <denoise/denoisers/static_checks.hpp>
+#include <denoise/methods/static_checks.hpp>
 
 #include <cstdint>
 
@@ -27,6 +27,6 @@ struct keep_everything {
 
 struct any_model {};
 
-static_assert(denoise::denoisers::check_denoiser<keep_everything, denoise::backends::Eigen<float>, any_model>(), "");
+static_assert(denoise::methods::check_denoiser<keep_everything, denoise::backends::Eigen<float>, any_model>(), "");
 
 }  // namespace

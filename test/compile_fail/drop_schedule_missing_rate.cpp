@@ -1,6 +1,6 @@
 // T-CE with a user-written DropSchedule that lacks rate() is rejected with the DropSchedule message.
 // expect: denoise: a DropSchedule policy needs 'double rate\(std::uint64_t iteration\) const'
-#include <denoise/denoisers/truncated_loss.hpp>
+#include <denoise/methods/adt/truncated_loss.hpp>
 
 #include <cstdint>
 
@@ -14,6 +14,6 @@ struct step_schedule {
 #endif
 };
 
-[[maybe_unused]] denoise::denoisers::TruncatedLoss<step_schedule> tce{};
+[[maybe_unused]] denoise::methods::TruncatedLoss<step_schedule> tce{};
 
 }  // namespace

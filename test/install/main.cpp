@@ -28,8 +28,8 @@ int main() {
   denoise::train::trainer_options options;
   options.epochs = 2;
   options.batch_size = 64;
-  denoise::train::Trainer<denoise::models::GMF<B>, denoise::losses::BCE, denoise::denoisers::ReweightedLoss> trainer(
-      model, denoise::nn::Adam<B>(), denoise::denoisers::ReweightedLoss(0.25), options);
+  denoise::train::Trainer<denoise::models::GMF<B>, denoise::losses::BCE, denoise::methods::ReweightedLoss> trainer(
+      model, denoise::nn::Adam<B>(), denoise::methods::ReweightedLoss(0.25), options);
   const auto result = trainer.fit(train, sampler, nullptr);
   if (result.history.size() != 2 || !(result.history.back().train_loss > 0.0)) return 4;
   std::printf("denoise %s consumer: ok (loss %.4f)\n", denoise::version::string(), result.history.back().train_loss);

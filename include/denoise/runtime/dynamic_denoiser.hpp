@@ -8,7 +8,7 @@
 #include <utility>
 #include <variant>
 
-#include "../denoisers/denoisers.hpp"
+#include "../methods/methods.hpp"
 
 namespace denoise {
 namespace runtime {
@@ -16,9 +16,9 @@ namespace runtime {
 class DynamicDenoiser {
  public:
   using policy_variant =
-      std::variant<denoisers::None, denoisers::TruncatedLoss<denoisers::linear_drop_schedule>,
-                   denoisers::TruncatedLoss<denoisers::exponential_drop_schedule>, denoisers::ReweightedLoss,
-                   denoisers::InverseFrequency>;
+      std::variant<methods::None, methods::TruncatedLoss<methods::linear_drop_schedule>,
+                   methods::TruncatedLoss<methods::exponential_drop_schedule>, methods::ReweightedLoss,
+                   methods::InverseFrequency>;
 
   static constexpr const char* name() { return "dynamic"; }
 
@@ -37,10 +37,10 @@ class DynamicDenoiser {
     using state_of = typename P::template State<B>;
 
    public:
-    using states = std::variant<state_of<denoisers::None>,
-                                state_of<denoisers::TruncatedLoss<denoisers::linear_drop_schedule>>,
-                                state_of<denoisers::TruncatedLoss<denoisers::exponential_drop_schedule>>,
-                                state_of<denoisers::ReweightedLoss>, state_of<denoisers::InverseFrequency>>;
+    using states = std::variant<state_of<methods::None>,
+                                state_of<methods::TruncatedLoss<methods::linear_drop_schedule>>,
+                                state_of<methods::TruncatedLoss<methods::exponential_drop_schedule>>,
+                                state_of<methods::ReweightedLoss>, state_of<methods::InverseFrequency>>;
 
     State(const DynamicDenoiser& d, std::uint64_t seed)
         : state_(std::visit(

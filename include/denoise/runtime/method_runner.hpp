@@ -45,17 +45,17 @@ inline DynamicDenoiser make_denoiser(const experiment_config& c, const std::stri
       ramp = std::max<std::uint64_t>(1, per_epoch * c.epochs / 4);
     }
     if (c.drop_schedule == "exponential") {
-      return DynamicDenoiser(denoisers::TruncatedLoss<denoisers::exponential_drop_schedule>(
-          denoisers::exponential_drop_schedule(c.max_drop_rate, static_cast<double>(ramp))));
+      return DynamicDenoiser(methods::TruncatedLoss<methods::exponential_drop_schedule>(
+          methods::exponential_drop_schedule(c.max_drop_rate, static_cast<double>(ramp))));
     }
-    return DynamicDenoiser(denoisers::TruncatedLoss<denoisers::linear_drop_schedule>(
-        denoisers::linear_drop_schedule(c.max_drop_rate, ramp)));
+    return DynamicDenoiser(methods::TruncatedLoss<methods::linear_drop_schedule>(
+        methods::linear_drop_schedule(c.max_drop_rate, ramp)));
   }
-  if (method == "r-ce") return DynamicDenoiser(denoisers::ReweightedLoss(c.beta));
+  if (method == "r-ce") return DynamicDenoiser(methods::ReweightedLoss(c.beta));
   if (method == "inverse-frequency") {
-    return DynamicDenoiser(denoisers::InverseFrequency(d.split.train.items(), d.split.train.labels(), d.n_items()));
+    return DynamicDenoiser(methods::InverseFrequency(d.split.train.items(), d.split.train.labels(), d.n_items()));
   }
-  if (method == "normal") return DynamicDenoiser(denoisers::None{});
+  if (method == "normal") return DynamicDenoiser(methods::None{});
   throw config_error("unknown method '" + method + "'", location::of_field("--methods"));
 }
 

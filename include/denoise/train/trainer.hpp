@@ -27,8 +27,8 @@
 #include "../core/random.hpp"
 #include "../data/interactions.hpp"
 #include "../data/negative_batcher.hpp"
-#include "../denoisers/none.hpp"
-#include "../denoisers/static_checks.hpp"
+#include "../methods/none.hpp"
+#include "../methods/static_checks.hpp"
 #include "../losses/static_checks.hpp"
 #include "../metrics/denoising_quality.hpp"
 #include "../metrics/ranking_evaluator.hpp"
@@ -42,13 +42,13 @@
 namespace denoise {
 namespace train {
 
-template <class Model, class Loss, class Denoiser = denoisers::None,
+template <class Model, class Loss, class Denoiser = methods::None,
           class Optimizer = nn::Adam<typename Model::backend>, class Backend = typename Model::backend>
 class Trainer {
   static_assert(backends::check_backend<Backend>(), "");
   static_assert(models::check_model<Model>(), "");
   static_assert(losses::check_loss<Loss, Backend>(), "");
-  static_assert(denoisers::check_denoiser<Denoiser, Backend, Model>(), "");
+  static_assert(methods::check_denoiser<Denoiser, Backend, Model>(), "");
 
  public:
   using backend = Backend;

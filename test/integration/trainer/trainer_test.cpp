@@ -4,7 +4,7 @@
 #include <denoise/backends/eigen.hpp>
 #include <denoise/data/synthetic.hpp>
 #include <denoise/data/uniform_negative_sampler.hpp>
-#include <denoise/denoisers/denoisers.hpp>
+#include <denoise/methods/methods.hpp>
 #include <denoise/losses/losses.hpp>
 #include <denoise/models/gmf.hpp>
 #include <denoise/models/mf.hpp>
@@ -178,9 +178,9 @@ BOOST_AUTO_TEST_CASE(truncated_loss_drops_mostly_planted_noise) {
   planted p(0.2);
   dn::models::GMF<B> model(p.users(), p.items(), {}, 5);
   dn::data::UniformNegativeSampler sampler(p.data.interactions);
-  using tce = dn::denoisers::TruncatedLoss<dn::denoisers::linear_drop_schedule>;
+  using tce = dn::methods::TruncatedLoss<dn::methods::linear_drop_schedule>;
   dn::train::Trainer<dn::models::GMF<B>, dn::losses::BCE, tce> trainer(
-      model, dn::nn::Adam<B>({0.01}), tce(dn::denoisers::linear_drop_schedule(0.1, 200)), options(10));
+      model, dn::nn::Adam<B>({0.01}), tce(dn::methods::linear_drop_schedule(0.1, 200)), options(10));
   const auto result = trainer.fit(p.data.interactions, sampler, &p.target);
   const double precision = result.history.back().value("drop_precision");
   BOOST_TEST_MESSAGE("T-CE drop precision " << precision << " with 20% planted noise");

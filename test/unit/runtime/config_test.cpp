@@ -44,8 +44,8 @@ BOOST_AUTO_TEST_CASE(each_bad_setting_names_its_flag) {
 }
 
 BOOST_AUTO_TEST_CASE(dynamic_denoiser_holds_the_chosen_policy) {
-  BOOST_TEST(std::string(dr::DynamicDenoiser(denoise::denoisers::ReweightedLoss(0.3)).held_name()) == "r-ce");
-  BOOST_TEST(std::string(dr::DynamicDenoiser(denoise::denoisers::TruncatedLoss<>()).held_name()) == "t-ce");
+  BOOST_TEST(std::string(dr::DynamicDenoiser(denoise::methods::ReweightedLoss(0.3)).held_name()) == "r-ce");
+  BOOST_TEST(std::string(dr::DynamicDenoiser(denoise::methods::TruncatedLoss<>()).held_name()) == "t-ce");
   BOOST_TEST(std::string(dr::DynamicDenoiser().held_name()) == "none");
 }
 

@@ -9,11 +9,11 @@
 #include <cstdint>
 #include <string>
 
-#include "../core/error.hpp"
-#include "../core/macros.hpp"
+#include "../../core/error.hpp"
+#include "../../core/macros.hpp"
 
 namespace denoise {
-namespace denoisers {
+namespace methods {
 
 class ReweightedLoss {
  public:
@@ -62,5 +62,5 @@ class ReweightedLoss {
   double beta_;
 };
 
-}  // namespace denoisers
+}  // namespace methods
 }  // namespace denoise

@@ -1,11 +1,11 @@
-// denoisers::None: plain training ("Normal" in the papers' tables): every sample has weight 1 and
+// methods::None: plain training ("Normal" in the papers' tables): every sample has weight 1 and
 // the batch loss is the mean over all samples.
 #pragma once
 
 #include <cstdint>
 
 namespace denoise {
-namespace denoisers {
+namespace methods {
 
 struct None {
   static constexpr const char* name() { return "none"; }
@@ -29,5 +29,5 @@ struct None {
   };
 };
 
-}  // namespace denoisers
+}  // namespace methods
 }  // namespace denoise

@@ -11,12 +11,12 @@
 #include <utility>
 #include <vector>
 
-#include "../core/macros.hpp"
-#include "../core/types.hpp"
+#include "../../core/macros.hpp"
+#include "../../core/types.hpp"
 #include "drop_schedule.hpp"
 
 namespace denoise {
-namespace denoisers {
+namespace methods {
 
 template <class DropSchedule = linear_drop_schedule>
 class TruncatedLoss {
@@ -91,5 +91,5 @@ class TruncatedLoss {
   DropSchedule schedule_;
 };
 
-}  // namespace denoisers
+}  // namespace methods
 }  // namespace denoise

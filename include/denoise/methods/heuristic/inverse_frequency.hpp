@@ -8,12 +8,12 @@
 #include <memory>
 #include <vector>
 
-#include "../core/error.hpp"
-#include "../core/span.hpp"
-#include "../core/types.hpp"
+#include "../../core/error.hpp"
+#include "../../core/span.hpp"
+#include "../../core/types.hpp"
 
 namespace denoise {
-namespace denoisers {
+namespace methods {
 
 class InverseFrequency {
  public:
@@ -72,5 +72,5 @@ class InverseFrequency {
   std::shared_ptr<std::vector<float>> weight_;
 };
 
-}  // namespace denoisers
+}  // namespace methods
 }  // namespace denoise

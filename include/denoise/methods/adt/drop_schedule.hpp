@@ -10,11 +10,11 @@
 #include <string>
 #include <utility>
 
-#include "../core/error.hpp"
-#include "../core/static_checks.hpp"
+#include "../../core/error.hpp"
+#include "../../core/static_checks.hpp"
 
 namespace denoise {
-namespace denoisers {
+namespace methods {
 
 /// ε(T) = min(ε_max · T / ε_N, ε_max). Paper grid: ε_max ∈ {0.05, 0.1, 0.2}, ε_N ∈ {1k .. 30k}.
 class linear_drop_schedule {
@@ -70,5 +70,5 @@ constexpr bool check_drop_schedule() {
   return true;
 }
 
-}  // namespace denoisers
+}  // namespace methods
 }  // namespace denoise

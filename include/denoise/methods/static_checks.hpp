@@ -9,7 +9,7 @@
 #include "../train/batch_context.hpp"
 
 namespace denoise {
-namespace denoisers {
+namespace methods {
 namespace detail {
 namespace probe {
 
@@ -52,5 +52,5 @@ constexpr bool check_denoiser() {
   return true;
 }
 
-}  // namespace denoisers
+}  // namespace methods
 }  // namespace denoise
