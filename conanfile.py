@@ -1,12 +1,15 @@
 # Conan 2 recipe for denoise, a header-only library. `conan create .` packages the same
-# `cmake --install` tree that users of the plain CMake package get.
+# `cmake --install` tree that users of the plain CMake package get, and declares the same targets:
+#   denoise::denoise  (component "core")    CPU, Eigen backend (+ OpenMP, xtensor as chosen)
+#   denoise::thrust   (component "thrust")  the Thrust backend alone, on the `thrust_system` device
+# Offline, against the system's packages: scripts/conan-create.sh (wrappers in conan/recipes/).
 import os
 import re
 
 from conan import ConanFile
 from conan.tools.build import check_min_cppstd
 from conan.tools.cmake import CMake, CMakeDeps, CMakeToolchain, cmake_layout
-from conan.tools.files import copy, load
+from conan.tools.files import copy, load, rmdir
 
 required_conan_version = ">=2.0"
 
@@ -23,13 +26,17 @@ class DenoiseConan(ConanFile):
     settings = "os", "arch", "compiler", "build_type"
     options = {
         "with_xtensor": [True, False],
-        "with_thrust": [True, False],
         "with_openmp": [True, False],
+        "with_thrust": [True, False],
+        # The device system of denoise::thrust (DENOISE_THRUST_SYSTEM). cpp and omp compile with
+        # the host compiler against the `thrust` package; cuda takes Thrust from the CUDA toolkit.
+        "thrust_system": ["cpp", "omp", "cuda"],
     }
     default_options = {
         "with_xtensor": True,
-        "with_thrust": True,
         "with_openmp": True,
+        "with_thrust": True,
+        "thrust_system": "omp",
     }
     exports_sources = "include/*", "cmake/*", "CMakeLists.txt", "LICENSE"
     no_copy_source = True
@@ -41,23 +48,40 @@ class DenoiseConan(ConanFile):
                  for p in ("MAJOR", "MINOR", "PATCH")]
         self.version = ".".join(parts)
 
+    @property
+    def _host_thrust(self):
+        return self.options.with_thrust and self.options.thrust_system in ("cpp", "omp")
+
+    @property
+    def _needs_openmp(self):
+        # The Thrust backend's host systems include Thrust's OMP policy, so they need OpenMP too.
+        return self.options.with_openmp or self._host_thrust
+
+    def configure(self):
+        if not self.options.with_thrust:
+            self.options.rm_safe("thrust_system")
+        elif self._host_thrust:
+            # One device system for Thrust and for denoise (ConanCenter's thrust defaults to tbb).
+            self.options["thrust"].device_system = str(self.options.thrust_system)
+
     def layout(self):
         cmake_layout(self)
 
     def requirements(self):
-        self.requires("eigen/3.4.0")
+        # Ranges, not pins: a consumer's graph may settle on any compatible version.
+        self.requires("eigen/[>=3.4 <4]")
         if self.options.with_xtensor:
-            self.requires("xtensor/0.24.7")
-        if self.options.with_thrust:
-            self.requires("thrust/1.17.2")
-        if self.options.with_openmp and self.settings.compiler in ("clang", "apple-clang"):
-            self.requires("llvm-openmp/17.0.6")
+            self.requires("xtensor/[>=0.24 <0.25]")
+        if self._host_thrust:
+            self.requires("thrust/[>=1.16 <2]")
+        if self._needs_openmp and self.settings.compiler in ("clang", "apple-clang"):
+            self.requires("llvm-openmp/[>=14 <20]")
 
     def validate(self):
         check_min_cppstd(self, 17)
 
     def package_id(self):
-        self.info.clear()
+        self.info.clear()  # the packaged files are the same headers whatever the options
 
     def generate(self):
         toolchain = CMakeToolchain(self)
@@ -66,8 +90,10 @@ class DenoiseConan(ConanFile):
         toolchain.cache_variables["DENOISE_BUILD_BENCH"] = False
         toolchain.cache_variables["DENOISE_INSTALL"] = True
         toolchain.cache_variables["DENOISE_WITH_XTENSOR"] = bool(self.options.with_xtensor)
-        toolchain.cache_variables["DENOISE_WITH_THRUST"] = bool(self.options.with_thrust)
         toolchain.cache_variables["DENOISE_WITH_OPENMP"] = bool(self.options.with_openmp)
+        toolchain.cache_variables["DENOISE_WITH_THRUST"] = bool(self.options.with_thrust)
+        if self.options.with_thrust:
+            toolchain.cache_variables["DENOISE_THRUST_SYSTEM"] = str(self.options.thrust_system).upper()
         toolchain.generate()
         CMakeDeps(self).generate()
 
@@ -79,16 +105,27 @@ class DenoiseConan(ConanFile):
         cmake.configure()
         cmake.install()
         copy(self, "LICENSE", self.source_folder, os.path.join(self.package_folder, "licenses"))
-        # Conan generates its own config files from package_info(); drop ours to avoid two sources.
-        for name in ("denoiseConfig.cmake", "denoiseConfigVersion.cmake", "denoiseTargets.cmake"):
-            path = os.path.join(self.package_folder, "share", "denoise", name)
-            if os.path.exists(path):
-                os.remove(path)
+        # Conan generates the CMake config from package_info(); drop the installed one.
+        rmdir(self, os.path.join(self.package_folder, "share"))
+
+    def _add_openmp(self, component):
+        if self.settings.compiler in ("clang", "apple-clang"):
+            component.requires.append("llvm-openmp::llvm-openmp")  # carries the flags and libomp
+        elif self.settings.compiler == "msvc":
+            component.cxxflags.append("/openmp")
+        else:
+            component.cxxflags.append("-fopenmp")
+            component.sharedlinkflags.append("-fopenmp")
+            component.exelinkflags.append("-fopenmp")
 
     def package_info(self):
-        # The same file and target names as the CMake package: find_package(denoise) and
-        # denoise::denoise / denoise::thrust.
+        # The same file and target names as the CMake package. The package-wide target gets a
+        # name of its own: were it denoise::denoise, it would aggregate every component, and
+        # denoise::denoise would pull in Thrust.
         self.cpp_info.set_property("cmake_file_name", "denoise")
+        self.cpp_info.set_property("cmake_target_name", "denoise::all")
+        # 0.x: a new minor breaks the API, as in the CMake package's denoiseConfigVersion.cmake.
+        self.cpp_info.set_property("cmake_config_version_compat", "SameMinorVersion")
         self.cpp_info.bindirs = []
         self.cpp_info.libdirs = []
 
@@ -101,19 +138,16 @@ class DenoiseConan(ConanFile):
             core.requires.append("xtensor::xtensor")
             core.defines.append("DENOISE_HAS_XTENSOR=1")
         if self.options.with_openmp:
-            if self.settings.compiler in ("clang", "apple-clang"):
-                core.requires.append("llvm-openmp::llvm-openmp")
-            elif self.settings.compiler == "msvc":
-                core.cxxflags.append("/openmp")
-            else:
-                core.cxxflags.append("-fopenmp")
-                core.sharedlinkflags.append("-fopenmp")
-                core.exelinkflags.append("-fopenmp")
+            self._add_openmp(core)
 
         if self.options.with_thrust:
+            system = str(self.options.thrust_system).upper()
             thrust = self.cpp_info.components["thrust"]
             thrust.set_property("cmake_target_name", "denoise::thrust")
             thrust.bindirs = []
             thrust.libdirs = []
-            thrust.requires = ["thrust::thrust"]
-            thrust.defines = ["THRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_OMP", "DENOISE_THRUST_SYSTEM_OMP=1"]
+            thrust.defines = [f"THRUST_DEVICE_SYSTEM=THRUST_DEVICE_SYSTEM_{system}",
+                              f"DENOISE_THRUST_SYSTEM_{system}=1"]
+            if self._host_thrust:
+                thrust.requires = ["thrust::thrust"]
+                self._add_openmp(thrust)

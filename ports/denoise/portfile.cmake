@@ -13,6 +13,7 @@ vcpkg_cmake_configure(
   SOURCE_PATH "${SOURCE_PATH}"
   OPTIONS
     ${FEATURE_OPTIONS}
+    -DDENOISE_THRUST_SYSTEM=CUDA  # the only Thrust vcpkg has is the CUDA toolkit's
     -DDENOISE_BUILD_TESTS=OFF
     -DDENOISE_BUILD_EXAMPLES=OFF
     -DDENOISE_BUILD_BENCH=OFF
