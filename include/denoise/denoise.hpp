@@ -18,6 +18,7 @@
 #include "losses/losses.hpp"
 #include "models/models.hpp"
 #include "nn/nn.hpp"
+#include "rl/rl.hpp"
 
 #if !defined(__CUDACC__)
 #include "backends/eigen.hpp"

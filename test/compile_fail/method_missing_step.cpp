@@ -1,7 +1,11 @@
-// A user-written Denoiser whose State lacks on_batch() is rejected with the Denoiser policy's message.
-// expect: denoise: a Denoiser's State<B> needs 'scalar on_batch
+// A user-written Method whose State has neither on_batch() (weighting level) nor step()
+// (step-owning level) is rejected with the Method policy's message.
+// expect: denoise: a Method's State<B> needs either 'scalar on_batch
 #include <denoise/backends/eigen.hpp>
+#include <denoise/losses/bce.hpp>
 #include <denoise/methods/static_checks.hpp>
+#include <denoise/models/gmf.hpp>
+#include <denoise/nn/optim/adam.hpp>
 
 #include <cstdint>
 
@@ -16,7 +20,8 @@ struct keep_everything {
 #if !defined(DENOISE_SHOULD_FAIL)
     template <class Context>
     typename B::scalar on_batch(const Context& ctx, typename B::vector& weights) {
-      weights.assign(ctx.samples(), typename B::scalar(1));
+      weights.resize(ctx.samples());
+      B::fill(weights, typename B::scalar(1));
       return static_cast<typename B::scalar>(ctx.samples());
     }
 #endif
@@ -25,8 +30,8 @@ struct keep_everything {
   };
 };
 
-struct any_model {};
-
-static_assert(denoise::methods::check_denoiser<keep_everything, denoise::backends::Eigen<float>, any_model>(), "");
+using B = denoise::backends::Eigen<float>;
+using Model = denoise::models::GMF<B>;
+static_assert(denoise::methods::check_method<keep_everything, Model, denoise::losses::BCE, denoise::nn::Adam<B>>(), "");
 
 }  // namespace

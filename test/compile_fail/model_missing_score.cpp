@@ -1,5 +1,6 @@
 // A user-written Model without score(): check_model must name the missing member and the page.
 // expect: denoise: a Model policy needs 'void score\(const index_vector& users, matrix& scores\)'
+#include <denoise/data/pair_batch.hpp>
 #include <denoise/models/static_checks.hpp>
 
 #include <cstdint>
@@ -21,6 +22,10 @@ struct model_base {
   using matrix = toy_backend::matrix;
   using vector = toy_backend::vector;
   using index_vector = toy_backend::index_vector;
+  using batch_type = denoise::data::pair_batch<toy_backend>;
+  struct workspace {
+    bool replay = false;
+  };
   static constexpr const char* name() { return "toy"; }
   model_base(denoise::index_t users, denoise::index_t items, int /*options*/ = 0, std::uint64_t /*seed*/ = 0)
       : users_(users), items_(items) {}
@@ -28,12 +33,12 @@ struct model_base {
   denoise::index_t items() const noexcept { return items_; }
   void train(bool on = true) { training_ = on; }
   void eval() { training_ = false; }
-  void forward(const index_vector& u, const index_vector&, vector& logits) { logits.assign(u.size(), 0.0f); }
-  void backward(const vector&) {}
+  void forward(const batch_type& b, workspace&, vector& logits) { logits.assign(b.size(), 0.0f); }
+  void backward(workspace&, const vector&) {}
   template <class F>
   void visit_parameters(F&&) {}
   void reset(std::uint64_t) {}
-  void features(const index_vector&, const index_vector&, matrix&) {}
+  void features(const batch_type&, matrix&) {}
   denoise::index_t feature_dim() const noexcept { return 0; }
 
   denoise::index_t users_, items_;

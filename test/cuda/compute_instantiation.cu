@@ -3,7 +3,10 @@
 //   /usr/local/cuda/bin/nvcc -std=c++17 -I include -c test/cuda/compute_instantiation.cu -o /dev/null
 // and, on a machine with a GPU, test/cuda/CMakeLists.txt builds and runs it (label gpu).
 #include <denoise/backends/thrust.hpp>
+#include <denoise/data/pair_batch.hpp>
+#include <denoise/models/neumf.hpp>
 #include <denoise/nn/nn.hpp>
+#include <denoise/rl/rl.hpp>
 
 #include <cstdio>
 #include <vector>
@@ -58,45 +61,58 @@ int run() {
   B::from_host(hu, u);
   B::from_host(hi, it);
   B::matrix eu, ei, h, y, dh, dx;
+  nn::Embedding<B>::cache cu, ci;
+  nn::MLP<B>::cache cm;
   nn::zero_grad<B>(m);
-  m.users.forward(u, eu);
-  m.items.forward(it, ei);
+  m.users.forward(u, eu, cu);
+  m.items.forward(it, ei, ci);
   B::zip(eu, ei, h, nn::kernels::multiply<float>{});
-  m.mlp.forward(h, y);
-  m.mlp.backward(y, dh);
-  m.users.backward(dh);
-  m.items.backward(dh);
+  m.mlp.forward(h, y, cm);
+  m.mlp.backward(cm, y, dh);
+  m.users.backward(cu, dh);
+  m.items.backward(ci, dh);
   nn::Sigmoid<B> sig;
   nn::Softplus<B> sp;
   nn::Tanh<B> th;
+  nn::Sigmoid<B>::cache c1;
+  nn::Softplus<B>::cache c2;
+  nn::Tanh<B>::cache c3;
   B::matrix s1, s2, s3;
-  sig.forward(y, s1);
-  sp.forward(y, s2);
-  th.forward(y, s3);
-  sig.backward(s1, s2);
+  sig.forward(y, s1, c1);
+  sp.forward(y, s2, c2);
+  th.forward(y, s3, c3);
+  sig.backward(c1, s1, s2);
   nn::Dropout<B> drop(0.5, 4);
-  drop.forward(h, dx);
-  drop.backward(dx, dh);
+  nn::Dropout<B>::cache cd;
+  drop.forward(h, dx, cd);
+  drop.backward(cd, dx, dh);
+  cd.replay = true;
+  drop.forward(h, dx, cd);
   nn::BatchNorm<B> bn(16);
-  bn.forward(h, dx);
-  bn.backward(dx, dh);
+  nn::BatchNorm<B>::cache cb;
+  bn.forward(h, dx, cb);
+  bn.backward(cb, dx, dh);
   nn::LayerNorm<B> ln(16);
-  ln.forward(h, dx);
-  ln.backward(dx, dh);
+  nn::LayerNorm<B>::cache cl;
+  ln.forward(h, dx, cl);
+  ln.backward(cl, dx, dh);
   nn::GRU<B> gru(16, 8, 5);
+  nn::GRU<B>::cache cg;
   B::matrix hs, dgx;
-  gru.forward(h, 4, hs);
-  gru.backward(hs, dgx);
+  gru.forward(h, 4, hs, cg);
+  gru.backward(cg, hs, dgx);
   nn::LSTMCell<B> lstm(16, 8, 6);
-  B::matrix h0(64, 8), c0(64, 8), h1, c1, dlx, dlh, dlc;
+  nn::LSTMCell<B>::cache ck;
+  B::matrix h0(64, 8), c0(64, 8), h1, c1m, dlx, dlh, dlc;
   B::fill(h0, 0.0f);
   B::fill(c0, 0.0f);
-  lstm.forward(h, h0, c0, h1, c1);
-  lstm.backward(h1, &c1, dlx, dlh, dlc);
+  lstm.forward(h, h0, c0, h1, c1m, ck);
+  lstm.backward(ck, h1, &c1m, dlx, dlh, dlc);
   nn::MultiHeadSelfAttention<B> attn(16, 2, true, 7);
+  nn::MultiHeadSelfAttention<B>::cache ca;
   B::matrix ay, adx;
-  attn.forward(h, 8, ay);
-  attn.backward(ay, adx);
+  attn.forward(h, 8, ay, ca);
+  attn.backward(ca, ay, adx);
   // Parameter interface and optimizers.
   nn::snapshot<B> snap(m);
   {
@@ -107,17 +123,29 @@ int run() {
   nn::SGD<B> sgd;
   sgd.step(m);
   snap.restore(m);
+  // Per-sample JVPs of a model on a caller-owned workspace: exact and by finite differences.
+  models::NeuMF<B> neumf(100, 200);
+  data::pair_batch<B> batch{u, it};
+  models::NeuMF<B>::workspace ws;
+  B::vector logits, dlogits, jv_exact, jv_fd;
+  neumf.forward(batch, ws, logits);
+  B::copy(logits, dlogits);
+  nn::zero_grad<B>(neumf);
+  neumf.backward(ws, dlogits);
   nn::param_set<B> direction;
-  direction.copy_grads(m);
-  B::vector jv;
-  nn::jvp_finite_difference<B>(m, direction, [&](model& mm, B::vector& out) {
-    B::matrix a1, a2, hh, yy;
-    mm.users.forward(u, a1);
-    mm.items.forward(it, a2);
-    B::zip(a1, a2, hh, nn::kernels::multiply<float>{});
-    mm.mlp.forward(hh, yy);
-    B::copy(yy.values(), out);
-  }, jv);
+  direction.copy_grads(neumf);
+  nn::jvp(neumf, batch, ws, direction, jv_exact, nn::jvp_mode::exact);
+  nn::jvp(neumf, batch, ws, direction, jv_fd, nn::jvp_mode::finite_difference);
+  // RL policies: Individual and TopK selection, REINFORCE's score on the logits.
+  B::matrix probs(64, 2), pl(64, 2), dpl;
+  B::fill(probs, 0.5f);
+  B::fill(pl, 0.0f);
+  B::index_vector actions, kept;
+  rl::Individual::State<B> individual(rl::Individual{}, 5);
+  individual.select(probs, it, actions);
+  rl::TopK::State<B> top(rl::TopK(0.9), 6);
+  top.select_batches(probs, 16, kept);
+  rl::Reinforce<B>::score_dlogits(pl, actions, 0.5f, dpl);
   m.users.reset(9);
   std::printf("thrust-cuda ok: median %f, %zu parameters\n", static_cast<double>(median), nn::parameter_count<B>(m));
   return 0;

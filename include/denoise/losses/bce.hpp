@@ -1,5 +1,6 @@
 // BCE: pointwise binary cross-entropy on logits, one sample per logit.
 //   loss_s = softplus(z_s) - y_s z_s,   d loss_s / d z_s = sigmoid(z_s) - y_s
+// tangent: loss_dot_s = (sigmoid(z_s) - y_s) z_dot_s.
 // Samples: every logit (positives and sampled negatives alike). prediction_s = sigmoid(z_s);
 // positive_s = y_s. Used by ADT (T-CE, R-CE), SGDL, AutoDenoise (Lin) and NeuMF/GMF training.
 #pragma once
@@ -48,6 +49,15 @@ struct BCE {
     }
   };
 
+  template <class S>
+  struct tangent_kernel {
+    const S* z;
+    const S* y;
+    const S* z_dot;
+    S* out;
+    DENOISE_HOST_DEVICE void operator()(std::size_t i) const { out[i] = (detail::sigmoid(z[i]) - y[i]) * z_dot[i]; }
+  };
+
   /// Per-sample loss, predicted probability and positive flag (all sized sample_count).
   template <class B>
   static void forward(const typename B::vector& logits, const typename B::vector& labels, const layout& l,
@@ -70,6 +80,19 @@ struct BCE {
     dlogits.resize(logits.size());
     B::launch(logits.size(), backward_kernel<typename B::scalar>{B::ptr(logits), B::ptr(labels), B::ptr(weights),
                                                                  scale, B::ptr(dlogits)});
+  }
+
+  /// Forward mode: loss_tangent[s] = d loss_s along the logit tangent (the JVP of the per-sample
+  /// losses, given the JVP of the logits).
+  template <class B>
+  static void tangent(const typename B::vector& logits, const typename B::vector& labels, const layout& l,
+                      const typename B::vector& logit_tangent, typename B::vector& loss_tangent) {
+    l.require(logits.size(), "BCE");
+    B::require_same_size(labels.size(), logits.size(), "BCE labels");
+    B::require_same_size(logit_tangent.size(), logits.size(), "BCE logit tangent");
+    loss_tangent.resize(sample_count(l));
+    B::launch(loss_tangent.size(), tangent_kernel<typename B::scalar>{B::ptr(logits), B::ptr(labels),
+                                                                      B::ptr(logit_tangent), B::ptr(loss_tangent)});
   }
 };
 

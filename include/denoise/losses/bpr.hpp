@@ -4,6 +4,7 @@
 // prediction = sigmoid(z_pos - z_neg) (the probability that the positive ranks above the
 // negative); positive = 1 (every sample is anchored at an observed interaction, which is what a
 // denoiser questions). Labels are not read.
+// tangent: loss_dot = -sigmoid(z_neg - z_pos) (z_dot_pos - z_dot_neg).
 #pragma once
 
 #include <cstddef>
@@ -63,6 +64,20 @@ struct BPR {
     }
   };
 
+  template <class S>
+  struct tangent_kernel {
+    const S* z;
+    const S* z_dot;
+    std::size_t group_size;
+    S* out;
+    DENOISE_HOST_DEVICE void operator()(std::size_t s) const {
+      const std::size_t negatives = group_size - 1;
+      const std::size_t pos = (s / negatives) * group_size;
+      const std::size_t neg = pos + 1 + s % negatives;
+      out[s] = -detail::sigmoid(z[neg] - z[pos]) * (z_dot[pos] - z_dot[neg]);
+    }
+  };
+
   template <class B>
   static void forward(const typename B::vector& logits, const typename B::vector& /*labels*/, const layout& l,
                       typename B::vector& loss, typename B::vector& prediction, typename B::vector& positive) {
@@ -84,6 +99,18 @@ struct BPR {
     B::launch(l.groups, backward_kernel<typename B::scalar>{B::ptr(logits), B::ptr(weights), l.group_size, scale,
                                                             B::ptr(dlogits)},
               l.group_size);
+  }
+
+  /// Forward mode: loss_tangent[s] = d loss_s along the logit tangent.
+  template <class B>
+  static void tangent(const typename B::vector& logits, const typename B::vector& /*labels*/, const layout& l,
+                      const typename B::vector& logit_tangent, typename B::vector& loss_tangent) {
+    l.require(logits.size(), "BPR");
+    if (l.group_size < 2) throw config_error("BPR needs at least one negative per positive (group_size >= 2)");
+    B::require_same_size(logit_tangent.size(), logits.size(), "BPR logit tangent");
+    loss_tangent.resize(sample_count(l));
+    B::launch(loss_tangent.size(), tangent_kernel<typename B::scalar>{B::ptr(logits), B::ptr(logit_tangent),
+                                                                      l.group_size, B::ptr(loss_tangent)});
   }
 };
 

@@ -3,6 +3,7 @@
 //   loss = logsumexp(z_group) - z_pos,   d/dz_j = softmax(z_group)_j - [j == 0]
 // prediction = softmax(z_group)_0; positive = 1. (MF with a softmax loss, as in Ge et al.)
 // No log-Q correction is applied: with uniform negatives it is a constant shift.
+// tangent: loss_dot = sum_j (softmax(z_group)_j - [j == 0]) z_dot_j.
 #pragma once
 
 #include <cmath>
@@ -68,6 +69,24 @@ struct SampledSoftmax {
     }
   };
 
+  template <class S>
+  struct tangent_kernel {
+    const S* z;
+    const S* z_dot;
+    std::size_t group_size;
+    S* out;
+    DENOISE_HOST_DEVICE void operator()(std::size_t g) const {
+      const S* zg = z + g * group_size;
+      const S* tg = z_dot + g * group_size;
+      const S m = group_max(zg, group_size);
+      S total = S(0);
+      for (std::size_t j = 0; j < group_size; ++j) total += std::exp(zg[j] - m);
+      S acc = S(0);
+      for (std::size_t j = 0; j < group_size; ++j) acc += (std::exp(zg[j] - m) / total - (j == 0 ? S(1) : S(0))) * tg[j];
+      out[g] = acc;
+    }
+  };
+
   template <class B>
   static void forward(const typename B::vector& logits, const typename B::vector& /*labels*/, const layout& l,
                       typename B::vector& loss, typename B::vector& prediction, typename B::vector& positive) {
@@ -88,6 +107,19 @@ struct SampledSoftmax {
     dlogits.resize(logits.size());
     B::launch(l.groups, backward_kernel<typename B::scalar>{B::ptr(logits), B::ptr(weights), l.group_size, scale,
                                                             B::ptr(dlogits)},
+              l.group_size);
+  }
+
+  /// Forward mode: loss_tangent[g] = d loss_g along the logit tangent.
+  template <class B>
+  static void tangent(const typename B::vector& logits, const typename B::vector& /*labels*/, const layout& l,
+                      const typename B::vector& logit_tangent, typename B::vector& loss_tangent) {
+    l.require(logits.size(), "SampledSoftmax");
+    if (l.group_size < 2) throw config_error("SampledSoftmax needs at least one negative per positive");
+    B::require_same_size(logit_tangent.size(), logits.size(), "SampledSoftmax logit tangent");
+    loss_tangent.resize(l.groups);
+    B::launch(l.groups, tangent_kernel<typename B::scalar>{B::ptr(logits), B::ptr(logit_tangent), l.group_size,
+                                                           B::ptr(loss_tangent)},
               l.group_size);
   }
 };

@@ -25,6 +25,10 @@ using backward_t = decltype(L::template backward<B>(
     std::declval<const typename B::vector&>(), std::declval<const typename B::vector&>(),
     std::declval<const layout&>(), std::declval<const typename B::vector&>(), std::declval<typename B::scalar>(),
     std::declval<typename B::vector&>()));
+template <class L, class B>
+using tangent_t = decltype(L::template tangent<B>(
+    std::declval<const typename B::vector&>(), std::declval<const typename B::vector&>(),
+    std::declval<const layout&>(), std::declval<const typename B::vector&>(), std::declval<typename B::vector&>()));
 template <class L>
 using anchor_t = decltype(std::size_t{L::anchor(std::size_t{}, std::declval<const layout&>())});
 template <class L>
@@ -32,6 +36,12 @@ using name_t = decltype(static_cast<const char*>(L::name()));
 
 }  // namespace probe
 }  // namespace detail
+
+/// True when Loss has the optional forward-mode member
+///   template <class B> static void tangent(logits, labels, layout, logit_tangent, loss_tangent);
+/// (exact per-sample gradient-direction products; without it nn::per_sample uses finite differences).
+template <class Loss, class B>
+inline constexpr bool has_tangent_v = traits::is_detected_v<detail::probe::tangent_t, Loss, B>;
 
 template <class Loss, class B>
 constexpr bool check_loss() {

@@ -6,3 +6,4 @@
 #include "heuristic/heuristic.hpp"
 #include "none.hpp"
 #include "static_checks.hpp"
+#include "step_function.hpp"

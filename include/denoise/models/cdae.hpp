@@ -14,6 +14,10 @@
 // count. The input weights W get a dense gradient, computed item by item over the item's users.
 // Defaults: hidden 200 (the ADT setting; SGDL used 100), q = 0.5 (SGDL's dropout), sigmoid
 // hidden layer and identity output (the paper's best pairing with a logistic loss).
+//
+// Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
+// backward(workspace, dlogits) work on a caller-owned workspace, which holds the corruption mask
+// of its forward (workspace::replay reuses it); jvp() is exact, with the same mask.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +29,7 @@
 #include "../core/error.hpp"
 #include "../core/random.hpp"
 #include "../core/types.hpp"
+#include "../data/pair_batch.hpp"
 #include "../nn/embedding.hpp"
 #include "../nn/init.hpp"
 #include "../nn/parameter.hpp"
@@ -54,6 +59,35 @@ class CDAE {
   using index_vector = typename B::index_vector;
   using offset_vector = typename B::offset_vector;
   using options_type = cdae_options;
+  using batch_type = data::pair_batch<B>;
+
+  /// Everything one forward leaves for its backward/jvp: the batch's grouping by user, the
+  /// corruption mask, the layer caches, the activations and the scratch. Default-constructible
+  /// and movable; buffers are reused from forward to forward.
+  class workspace {
+   public:
+    /// When true, the next forward() reuses the corruption mask this workspace holds from its
+    /// previous training forward instead of drawing a new one, and the model's corruption stream
+    /// does not advance (the mask covers the whole training matrix, so the batch may differ).
+    bool replay = false;
+
+   private:
+    friend CDAE;
+    struct state {
+      typename B::scatter_workspace groups;  // keys, pair order and per-user segments of the batch
+      index_vector unique, slot, user_slot, entry_slot;
+      vector mask;  // 0 or 1 / (1 - q) per user-CSR entry
+      bool has_mask = false;
+      bool corrupt = false;
+      typename nn::Embedding<B>::cache user_node, out_items, out_bias;
+      matrix vrows, z, h, hp, wo, bo;  // forward
+      matrix dy, t, dh, dz;            // backward
+      std::size_t pairs = 0;
+      std::uint64_t version = 0;  // of the training matrix the forward used
+      bool forwarded = false;
+    };
+    detail::boxed<state> s_;
+  };
 
   static constexpr const char* name() { return "cdae"; }
 
@@ -68,8 +102,6 @@ class CDAE {
         db_(1, options.hidden) {
     set_user_items(options.user_items);
     options_.user_items = csr_view{};  // the copy is kept; the caller's memory is not referenced
-    user_slot_.resize(static_cast<std::size_t>(users));
-    B::fill_index(user_slot_, index_t(-1));
     reset(seed);
   }
   /// Convenience: the training items given apart from the other options.
@@ -121,7 +153,7 @@ class CDAE {
     B::from_host(item_offsets, item_offsets_);
     B::from_host(item_users, item_users_);
     B::from_host(user_position, item_user_position_);
-    forwarded_ = false;  // a pending backward would mix the old and the new training matrix
+    ++version_;  // a pending backward or a replayed mask would mix the old and the new training matrix
   }
 
   /// Corruption on (training) or off (evaluation).
@@ -139,72 +171,73 @@ class CDAE {
   matrix& input_weights() noexcept { return w_; }                      ///< W
   matrix& hidden_bias() noexcept { return b_; }                        ///< b
 
-  /// One logit per pair; the hidden code is computed once per distinct user of the batch.
-  /// users and items must stay alive and unchanged until backward().
-  void forward(const index_vector& users, const index_vector& items, vector& logits) {
-    detail::require_pairs(users.size(), items.size(), "CDAE");
-    B::check_indices(users, this->users(), "CDAE::forward (users)");
-    B::check_indices(items, this->items(), "CDAE::forward (items)");
-    const std::size_t n = users.size();
-    // forget the previous batch's users, then group this batch's pairs by user
-    B::launch(unique_.size(), kernels::set_user_slot{B::ptr(unique_), B::ptr(user_slot_), index_t(-1)});
-    ws_.keys.resize(n);
-    ws_.sorted_rows.resize(n);
-    ws_.order.resize(n);
-    B::launch(n, kernels::user_key{B::ptr(users), B::ptr(ws_.keys)});
-    B::sort_keys(ws_.keys);
-    B::launch(n, kernels::split_user_key{B::ptr(ws_.keys), B::ptr(ws_.sorted_rows), B::ptr(ws_.order)});
-    B::unique_segments(ws_.sorted_rows, unique_, ws_.counts, ws_.offsets);
-    slot_.resize(n);
-    B::launch(unique_.size(), kernels::assign_slots{B::ptr(unique_), B::ptr(ws_.offsets), B::ptr(ws_.order),
-                                                     B::ptr(slot_), B::ptr(user_slot_)});
-    // hidden codes of the distinct users
-    corrupt_ = training_ && options_.corruption > 0.0;
-    if (corrupt_) {
-      mask_.resize(user_item_ids_.size());
-      B::launch(mask_.size(), kernels::cdae_mask<scalar>{B::ptr(mask_),
-                                                         random::counter_stream(random::derive_seed(corruption_seed_, calls_++)),
-                                                         static_cast<scalar>(options_.corruption), keep_scale(true)});
-    }
-    user_node_.forward(unique_, vrows_);
-    hidden(unique_, vrows_, corrupt_, z_);
-    B::map(z_, h_, nn::kernels::activation_forward<scalar, nn::sigmoid_op>{});
-    // logits
-    B::gather_rows(h_, slot_, hp_);
-    out_items_.forward(items, wo_);
-    B::row_dot(hp_, wo_, logits);
-    out_bias_.forward(items, bo_);
-    B::axpy(scalar(1), bo_.values(), logits);
-    pairs_ = n;
-    forwarded_ = true;
-  }
+  /// One logit per pair; the hidden code is computed once per distinct user of the batch. The
+  /// batch must stay alive and unchanged until the backward() that follows.
+  void forward(const batch_type& batch, workspace& ws, vector& logits) { forward_pairs(batch.users, batch.items, ws, logits); }
 
-  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits).
-  void backward(const vector& dlogits) {
-    detail::require_dlogits(dlogits.size(), pairs_, forwarded_, "CDAE");
+  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits) of ws's forward.
+  void backward(workspace& ws, const vector& dlogits) {
+    auto* s = ws.s_.find();
+    detail::require_dlogits(dlogits.size(), s ? s->pairs : 0, s && s->forwarded, "CDAE");
+    require_version(*s, "backward");
     const auto k = static_cast<std::size_t>(options_.hidden);
-    detail::as_column<B>(dlogits, dy_);
-    out_bias_.backward(dy_);
-    detail::scale_rows<B>(dlogits, hp_, t_);
-    out_items_.backward(t_);
-    detail::scale_rows<B>(dlogits, wo_, t_);  // d h per pair
-    dh_.resize(h_.rows(), h_.cols());
-    B::launch(dh_.size(), kernels::sum_pairs_per_user<scalar>{B::ptr(t_), B::ptr(ws_.offsets), B::ptr(ws_.order),
-                                                               B::ptr(dh_), k});
-    dz_.resize(h_.rows(), h_.cols());
-    B::launch(dz_.size(), nn::kernels::activation_backward<scalar, nn::sigmoid_op>{B::ptr(z_), B::ptr(h_), B::ptr(dh_),
-                                                                                   B::ptr(dz_), nn::sigmoid_op{}});
-    user_node_.backward(dz_);
-    B::col_sum(dz_, db_, scalar(1));
-    entry_slot_.resize(item_users_.size());
-    B::launch(entry_slot_.size(), kernels::cdae_entry_slots<scalar>{B::ptr(item_users_), B::ptr(item_user_position_),
-                                                                    B::ptr(user_slot_), mask_or_null(corrupt_),
-                                                                    B::ptr(entry_slot_)});
+    detail::as_column<B>(dlogits, s->dy);
+    out_bias_.backward(s->out_bias, s->dy);
+    detail::scale_rows<B>(dlogits, s->hp, s->t);
+    out_items_.backward(s->out_items, s->t);
+    detail::scale_rows<B>(dlogits, s->wo, s->t);  // d h per pair
+    s->dh.resize(s->h.rows(), s->h.cols());
+    B::launch(s->dh.size(), kernels::sum_pairs_per_user<scalar>{B::ptr(s->t), B::ptr(s->groups.offsets),
+                                                                 B::ptr(s->groups.order), B::ptr(s->dh), k});
+    s->dz.resize(s->h.rows(), s->h.cols());
+    B::launch(s->dz.size(), nn::kernels::activation_backward<scalar, nn::sigmoid_op>{
+                                B::ptr(s->z), B::ptr(s->h), B::ptr(s->dh), B::ptr(s->dz), nn::sigmoid_op{}});
+    user_node_.backward(s->user_node, s->dz);
+    B::col_sum(s->dz, db_, scalar(1));
+    s->entry_slot.resize(item_users_.size());
+    B::launch(s->entry_slot.size(),
+              kernels::cdae_entry_slots<scalar>{B::ptr(item_users_), B::ptr(item_user_position_), B::ptr(s->user_slot),
+                                                mask_or_null(*s), B::ptr(s->entry_slot)});
     B::launch(dw_.size(),
-              kernels::cdae_input_grad<scalar>{B::ptr(item_offsets_), B::ptr(entry_slot_), B::ptr(dz_), B::ptr(dw_), k,
-                                               keep_scale(corrupt_)},
+              kernels::cdae_input_grad<scalar>{B::ptr(item_offsets_), B::ptr(s->entry_slot), B::ptr(s->dz), B::ptr(dw_),
+                                               k, keep_scale(s->corrupt)},
               static_cast<std::size_t>(k));
   }
+
+  /// Exact JVP of ws's logits along a direction (parts in visit_parameters order), with the
+  /// forward's corruption: z_dot = V_dot[u] + b_dot + sum of the kept W_dot rows (scaled),
+  /// h_dot = h (1 - h) z_dot, logit_dot = h_dot · W'_i + h · W'_dot_i + b'_dot_i.
+  void jvp(const workspace& ws, const nn::param_set<B>& direction, vector& logit_tangent) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "CDAE", "jvp");
+    require_version(*s, "jvp");
+    direction.require_matches(*this, "CDAE::jvp");
+    B::gather_rows(direction[0], s->unique, t_v_);
+    t_z_.resize(static_cast<index_t>(s->unique.size()), options_.hidden);
+    B::launch(t_z_.size(),
+              kernels::cdae_hidden<scalar>{B::ptr(s->unique), B::ptr(user_offsets_), B::ptr(user_item_ids_),
+                                           B::ptr(t_v_), B::ptr(direction[2]), B::ptr(direction[1]), mask_or_null(*s),
+                                           B::ptr(t_z_), static_cast<std::size_t>(options_.hidden)},
+              static_cast<std::size_t>(options_.hidden));
+    t_h_.resize(t_z_.rows(), t_z_.cols());
+    B::launch(t_h_.size(), nn::kernels::activation_backward<scalar, nn::sigmoid_op>{
+                               B::ptr(s->z), B::ptr(s->h), B::ptr(t_z_), B::ptr(t_h_), nn::sigmoid_op{}});
+    B::gather_rows(t_h_, s->slot, t_hp_);
+    B::row_dot(t_hp_, s->wo, logit_tangent);
+    out_items_.tangent(s->out_items, direction[3], t_wo_);
+    B::row_dot(s->hp, t_wo_, t_l_);
+    B::axpy(scalar(1), t_l_, logit_tangent);
+    out_bias_.tangent(s->out_bias, direction[4], t_wo_);
+    B::axpy(scalar(1), t_wo_.values(), logit_tangent);
+  }
+
+  /// Convenience over a workspace the model owns (not part of the Model policy): what the
+  /// one-batch-at-a-time callers use. users and items must stay alive until backward().
+  void forward(const index_vector& users, const index_vector& items, vector& logits) {
+    forward_pairs(users, items, own_, logits);
+  }
+  /// Convenience: backward() of the last convenience forward().
+  void backward(const vector& dlogits) { backward(own_, dlogits); }
 
   /// V (sparse), W (dense: every row of a batch user's item set moves), b, W' (sparse), b' (sparse).
   template <class F>
@@ -233,18 +266,19 @@ class CDAE {
   /// codes of the users (one gemm). Uses its own buffers: a pending forward/backward is not disturbed.
   void score(const index_vector& users, matrix& scores) {
     B::gather_rows(user_node_.table(), users, sv_);  // checks the ids
-    hidden(users, sv_, false, sz_);
+    hidden(users, sv_, nullptr, sz_);
     B::map(sz_, sz_, nn::kernels::activation_forward<scalar, nn::sigmoid_op>{});
     B::gemm(false, true, scalar(1), sz_, out_items_.table(), scalar(0), scores);
     B::add_row_broadcast(scores, out_bias_.table());
   }
 
   /// out[n, :] = [h_u || W'_i]: the user's uncorrupted hidden code and the item's output vector
-  /// (the two factors of the logit); 2 * hidden columns.
+  /// (the two factors of the logit); 2 * hidden columns. Own buffers.
+  void features(const batch_type& batch, matrix& out) { features(batch.users, batch.items, out); }
   void features(const index_vector& users, const index_vector& items, matrix& out) {
     detail::require_pairs(users.size(), items.size(), "CDAE::features");
     B::gather_rows(user_node_.table(), users, fv_);
-    hidden(users, fv_, false, fz_);
+    hidden(users, fv_, nullptr, fz_);
     B::map(fz_, fz_, nn::kernels::activation_forward<scalar, nn::sigmoid_op>{});
     B::gather_rows(out_items_.table(), items, fi_);
     out.resize(static_cast<index_t>(users.size()), feature_dim());
@@ -254,6 +288,67 @@ class CDAE {
   index_t feature_dim() const noexcept { return 2 * options_.hidden; }
 
  private:
+  void forward_pairs(const index_vector& users, const index_vector& items, workspace& ws, vector& logits) {
+    detail::require_pairs(users.size(), items.size(), "CDAE");
+    B::check_indices(users, this->users(), "CDAE::forward (users)");
+    B::check_indices(items, this->items(), "CDAE::forward (items)");
+    const std::size_t n = users.size();
+    auto& s = ws.s_.get();
+    s.forwarded = false;
+    if (s.user_slot.size() != static_cast<std::size_t>(this->users())) {
+      s.user_slot.resize(static_cast<std::size_t>(this->users()));
+      B::fill_index(s.user_slot, index_t(-1));
+      s.unique.clear();
+    }
+    // forget the previous batch's users, then group this batch's pairs by user
+    B::launch(s.unique.size(), kernels::set_user_slot{B::ptr(s.unique), B::ptr(s.user_slot), index_t(-1)});
+    s.groups.keys.resize(n);
+    s.groups.sorted_rows.resize(n);
+    s.groups.order.resize(n);
+    B::launch(n, kernels::user_key{B::ptr(users), B::ptr(s.groups.keys)});
+    B::sort_keys(s.groups.keys);
+    B::launch(n, kernels::split_user_key{B::ptr(s.groups.keys), B::ptr(s.groups.sorted_rows), B::ptr(s.groups.order)});
+    B::unique_segments(s.groups.sorted_rows, s.unique, s.groups.counts, s.groups.offsets);
+    s.slot.resize(n);
+    B::launch(s.unique.size(), kernels::assign_slots{B::ptr(s.unique), B::ptr(s.groups.offsets), B::ptr(s.groups.order),
+                                                      B::ptr(s.slot), B::ptr(s.user_slot)});
+    // the corruption: a fresh mask, or with replay the one this workspace holds
+    s.corrupt = training_ && options_.corruption > 0.0;
+    if (s.corrupt) {
+      if (ws.replay) {
+        if (!s.has_mask || s.version != version_) {
+          throw config_error("CDAE::forward: replay needs a corruption mask from a previous training forward with this "
+                             "workspace (on the current training matrix)");
+        }
+      } else {
+        s.mask.resize(user_item_ids_.size());
+        B::launch(s.mask.size(), kernels::cdae_mask<scalar>{B::ptr(s.mask),
+                                                             random::counter_stream(random::derive_seed(corruption_seed_, calls_++)),
+                                                             static_cast<scalar>(options_.corruption), keep_scale(true)});
+        s.has_mask = true;
+      }
+    }
+    s.version = version_;
+    // hidden codes of the distinct users
+    user_node_.forward(s.unique, s.vrows, s.user_node);
+    hidden(s.unique, s.vrows, mask_or_null(s), s.z);
+    B::map(s.z, s.h, nn::kernels::activation_forward<scalar, nn::sigmoid_op>{});
+    // logits
+    B::gather_rows(s.h, s.slot, s.hp);
+    out_items_.forward(items, s.wo, s.out_items);
+    B::row_dot(s.hp, s.wo, logits);
+    out_bias_.forward(items, s.bo, s.out_bias);
+    B::axpy(scalar(1), s.bo.values(), logits);
+    s.pairs = n;
+    s.forwarded = true;
+  }
+
+  void require_version(const typename workspace::state& s, const char* what) const {
+    if (s.version != version_) {
+      throw config_error(std::string("CDAE::") + what + ": set_user_items() was called since this workspace's forward");
+    }
+  }
+
   static cdae_options validated(index_t users, index_t items, const cdae_options& o) {
     detail::require_positive(users, "the number of users", "CDAE");
     detail::require_positive(items, "the number of items", "CDAE");
@@ -268,14 +363,16 @@ class CDAE {
   scalar keep_scale(bool corrupt) const {
     return corrupt ? static_cast<scalar>(1.0 / (1.0 - options_.corruption)) : scalar(1);
   }
-  const scalar* mask_or_null(bool corrupt) const { return corrupt ? B::ptr(mask_) : nullptr; }
-  /// z[s, :] = V[rows[s], :] + b + the sum of the user's W rows, masked by this forward's
-  /// corruption (each kept row scaled by 1 / (1 - q)) when corrupt.
-  void hidden(const index_vector& rows, const matrix& v_rows, bool corrupt, matrix& z) {
+  static const scalar* mask_or_null(const typename workspace::state& s) {
+    return s.corrupt ? B::ptr(s.mask) : nullptr;
+  }
+  /// z[s, :] = V[rows[s], :] + b + the sum of the user's W rows, masked by a forward's corruption
+  /// (each kept row scaled by 1 / (1 - q)) when mask is not null.
+  void hidden(const index_vector& rows, const matrix& v_rows, const scalar* mask, matrix& z) {
     z.resize(static_cast<index_t>(rows.size()), options_.hidden);
     B::launch(z.size(),
               kernels::cdae_hidden<scalar>{B::ptr(rows), B::ptr(user_offsets_), B::ptr(user_item_ids_), B::ptr(v_rows),
-                                           B::ptr(b_), B::ptr(w_), mask_or_null(corrupt), B::ptr(z),
+                                           B::ptr(b_), B::ptr(w_), mask, B::ptr(z),
                                            static_cast<std::size_t>(options_.hidden)},
               static_cast<std::size_t>(options_.hidden));
   }
@@ -288,19 +385,14 @@ class CDAE {
   // the training matrix, by user and by item
   offset_vector user_offsets_, item_offsets_, item_user_position_;
   index_vector user_item_ids_, item_users_;
-  // the last forward
+  std::uint64_t version_ = 0;  // bumped by set_user_items()
   bool training_ = true;
-  bool forwarded_ = false;
-  bool corrupt_ = false;
-  std::size_t pairs_ = 0;
   std::uint64_t corruption_seed_ = 0;
   std::uint64_t calls_ = 0;
-  typename B::scatter_workspace ws_;  // keys, pair order and per-user segments of the batch
-  index_vector unique_, slot_, user_slot_, entry_slot_;
-  vector mask_;  // 0 or 1 / (1 - q) per user-CSR entry: the last training forward's corruption
-  matrix vrows_, z_, h_, hp_, wo_, bo_;  // forward workspaces
-  matrix dy_, t_, dh_, dz_;              // backward workspaces
-  matrix sv_, sz_, fv_, fz_, fi_;        // score() / features() workspaces
+  workspace own_;                                   // the convenience forward()/backward()'s
+  matrix t_v_, t_z_, t_h_, t_hp_, t_wo_;            // jvp() scratch
+  vector t_l_;
+  matrix sv_, sz_, fv_, fz_, fi_;                   // score() / features() buffers
 };
 
 }  // namespace models

@@ -5,6 +5,10 @@
 //
 // Initialisation follows the NCF reference code the ADT authors built on: embeddings N(0, 0.01^2),
 // output layer Xavier-uniform with a zero bias. Factor 32 is the ADT/NCF setting.
+//
+// Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
+// backward(workspace, dlogits) work on a caller-owned workspace, so several forwards can be
+// pending at once; jvp() is the exact forward-mode derivative of the logits.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,7 @@
 #include "../core/error.hpp"
 #include "../core/random.hpp"
 #include "../core/types.hpp"
+#include "../data/pair_batch.hpp"
 #include "../nn/dense.hpp"
 #include "../nn/embedding.hpp"
 #include "../nn/init.hpp"
@@ -39,6 +44,27 @@ class GMF {
   using vector = typename B::vector;
   using index_vector = typename B::index_vector;
   using options_type = gmf_options;
+  using batch_type = data::pair_batch<B>;
+
+  /// Everything one forward leaves for its backward/jvp (layer caches, activations, scratch).
+  /// Default-constructible and movable; buffers are reused from forward to forward.
+  class workspace {
+   public:
+    /// When true, the next forward() reuses the stochastic masks of this workspace's previous
+    /// forward instead of drawing new ones. GMF has none: accepted and ignored.
+    bool replay = false;
+
+   private:
+    friend GMF;
+    struct state {
+      typename nn::Embedding<B>::cache user, item;
+      typename nn::Dense<B>::cache out;
+      matrix pu, qi, prod, y, dy, dprod, dpu, dqi;
+      std::size_t pairs = 0;
+      bool forwarded = false;
+    };
+    detail::boxed<state> s_;
+  };
 
   static constexpr const char* name() { return "gmf"; }
 
@@ -64,29 +90,44 @@ class GMF {
   nn::Embedding<B>& item_embedding() noexcept { return items_; }
   nn::Dense<B>& output_layer() noexcept { return out_; }
 
-  /// logits[n] = h^T (p_{users[n]} ⊙ q_{items[n]}) + b. users and items must stay alive and
-  /// unchanged until backward().
-  void forward(const index_vector& users, const index_vector& items, vector& logits) {
-    detail::require_pairs(users.size(), items.size(), "GMF");
-    users_.forward(users, pu_);
-    items_.forward(items, qi_);
-    detail::multiply<B>(pu_, qi_, prod_);
-    out_.forward(prod_, y_);
-    B::copy(y_.values(), logits);
-    pairs_ = users.size();
-    forwarded_ = true;
+  /// logits[n] = h^T (p_{users[n]} ⊙ q_{items[n]}) + b. The batch must stay alive and unchanged
+  /// until the backward() that follows.
+  void forward(const batch_type& batch, workspace& ws, vector& logits) { forward_pairs(batch.users, batch.items, ws, logits); }
+
+  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits) of ws's forward.
+  void backward(workspace& ws, const vector& dlogits) {
+    auto* s = ws.s_.find();
+    detail::require_dlogits(dlogits.size(), s ? s->pairs : 0, s && s->forwarded, "GMF");
+    detail::as_column<B>(dlogits, s->dy);
+    out_.backward(s->out, s->dy, s->dprod);
+    detail::multiply<B>(s->dprod, s->qi, s->dpu);
+    detail::multiply<B>(s->dprod, s->pu, s->dqi);
+    users_.backward(s->user, s->dpu);
+    items_.backward(s->item, s->dqi);
   }
 
-  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits).
-  void backward(const vector& dlogits) {
-    detail::require_dlogits(dlogits.size(), pairs_, forwarded_, "GMF");
-    detail::as_column<B>(dlogits, dy_);
-    out_.backward(dy_, dprod_);
-    detail::multiply<B>(dprod_, qi_, dpu_);
-    detail::multiply<B>(dprod_, pu_, dqi_);
-    users_.backward(dpu_);
-    items_.backward(dqi_);
+  /// Exact JVP of ws's logits along a direction (parts in visit_parameters order):
+  /// z_dot = h^T (p_dot ⊙ q + p ⊙ q_dot) + h_dot^T (p ⊙ q) + b_dot.
+  void jvp(const workspace& ws, const nn::param_set<B>& direction, vector& logit_tangent) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "GMF", "jvp");
+    direction.require_matches(*this, "GMF::jvp");
+    users_.tangent(s->user, direction[0], t_pu_);
+    items_.tangent(s->item, direction[1], t_qi_);
+    detail::multiply<B>(t_pu_, s->qi, t_prod_);
+    detail::multiply<B>(s->pu, t_qi_, t_tmp_);
+    B::axpy(scalar(1), t_tmp_, t_prod_);
+    out_.tangent(s->out, &t_prod_, direction[2], direction[3], t_y_);
+    B::copy(t_y_.values(), logit_tangent);
   }
+
+  /// Convenience over a workspace the model owns (not part of the Model policy): what the
+  /// one-batch-at-a-time callers use. users and items must stay alive until backward().
+  void forward(const index_vector& users, const index_vector& items, vector& logits) {
+    forward_pairs(users, items, own_, logits);
+  }
+  /// Convenience: backward() of the last convenience forward().
+  void backward(const vector& dlogits) { backward(own_, dlogits); }
 
   template <class F>
   void visit_parameters(F&& f) {
@@ -113,7 +154,8 @@ class GMF {
     detail::add_scalar<B>(scores, out_.bias());
   }
 
-  /// out[n, :] = [p_{users[n]} || q_{items[n]}]  (2 * factor columns).
+  /// out[n, :] = [p_{users[n]} || q_{items[n]}]  (2 * factor columns). Own buffers.
+  void features(const batch_type& batch, matrix& out) { features(batch.users, batch.items, out); }
   void features(const index_vector& users, const index_vector& items, matrix& out) {
     detail::require_pairs(users.size(), items.size(), "GMF::features");
     B::gather_rows(users_.table(), users, fu_);
@@ -125,6 +167,19 @@ class GMF {
   index_t feature_dim() const noexcept { return 2 * options_.factor; }
 
  private:
+  void forward_pairs(const index_vector& users, const index_vector& items, workspace& ws, vector& logits) {
+    detail::require_pairs(users.size(), items.size(), "GMF");
+    auto& s = ws.s_.get();
+    s.forwarded = false;
+    users_.forward(users, s.pu, s.user);
+    items_.forward(items, s.qi, s.item);
+    detail::multiply<B>(s.pu, s.qi, s.prod);
+    out_.forward(s.prod, s.y, s.out);
+    B::copy(s.y.values(), logits);
+    s.pairs = users.size();
+    s.forwarded = true;
+  }
+
   static const gmf_options& validated(index_t users, index_t items, const gmf_options& o) {
     detail::require_positive(users, "the number of users", "GMF");
     detail::require_positive(items, "the number of items", "GMF");
@@ -137,10 +192,9 @@ class GMF {
   nn::Embedding<B> items_;
   nn::Dense<B> out_;
   bool training_ = true;
-  bool forwarded_ = false;
-  std::size_t pairs_ = 0;
-  matrix pu_, qi_, prod_, y_, dy_, dprod_, dpu_, dqi_;  // training workspaces
-  matrix su_, fu_, fi_;                                // score() / features() workspaces
+  workspace own_;                            // the convenience forward()/backward()'s
+  matrix t_pu_, t_qi_, t_prod_, t_tmp_, t_y_;  // jvp() scratch
+  matrix su_, fu_, fi_;                        // score() / features() buffers
 };
 
 }  // namespace models

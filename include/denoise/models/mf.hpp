@@ -4,6 +4,9 @@
 //   logit(u, i) = p_u · q_i + b_u + b_i + mu
 // Each bias is optional (mf_options); with all three off it is the plain dot product of
 // Rendle et al.'s BPR-MF.
+//
+// Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
+// backward(workspace, dlogits) work on a caller-owned workspace; jvp() is exact.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include "../core/error.hpp"
 #include "../core/random.hpp"
 #include "../core/types.hpp"
+#include "../data/pair_batch.hpp"
 #include "../nn/embedding.hpp"
 #include "../nn/init.hpp"
 #include "../nn/parameter.hpp"
@@ -39,6 +43,26 @@ class MF {
   using vector = typename B::vector;
   using index_vector = typename B::index_vector;
   using options_type = mf_options;
+  using batch_type = data::pair_batch<B>;
+
+  /// Everything one forward leaves for its backward/jvp (layer caches, activations, scratch).
+  /// Default-constructible and movable; buffers are reused from forward to forward.
+  class workspace {
+   public:
+    /// When true, the next forward() reuses the stochastic masks of this workspace's previous
+    /// forward instead of drawing new ones. MF has none: accepted and ignored.
+    bool replay = false;
+
+   private:
+    friend MF;
+    struct state {
+      typename nn::Embedding<B>::cache user, item, user_bias, item_bias;
+      matrix pu, qi, bias, dy, dpu, dqi;
+      std::size_t pairs = 0;
+      bool forwarded = false;
+    };
+    detail::boxed<state> s_;
+  };
 
   static constexpr const char* name() { return "mf"; }
 
@@ -66,38 +90,54 @@ class MF {
   nn::Embedding<B>& user_embedding() noexcept { return users_; }
   nn::Embedding<B>& item_embedding() noexcept { return items_; }
 
-  /// logits[n] = p_u · q_i (+ b_u + b_i + mu). users and items must stay alive and unchanged
-  /// until backward().
-  void forward(const index_vector& users, const index_vector& items, vector& logits) {
-    detail::require_pairs(users.size(), items.size(), "MF");
-    users_.forward(users, pu_);
-    items_.forward(items, qi_);
-    B::row_dot(pu_, qi_, logits);
-    if (options_.user_bias) {
-      user_bias_.forward(users, bias_);
-      B::axpy(scalar(1), bias_.values(), logits);
-    }
-    if (options_.item_bias) {
-      item_bias_.forward(items, bias_);
-      B::axpy(scalar(1), bias_.values(), logits);
-    }
-    if (options_.global_bias) detail::add_scalar<B>(logits, mu_);
-    pairs_ = users.size();
-    forwarded_ = true;
+  /// logits[n] = p_u · q_i (+ b_u + b_i + mu). The batch must stay alive and unchanged until the
+  /// backward() that follows.
+  void forward(const batch_type& batch, workspace& ws, vector& logits) { forward_pairs(batch.users, batch.items, ws, logits); }
+
+  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits) of ws's forward.
+  void backward(workspace& ws, const vector& dlogits) {
+    auto* s = ws.s_.find();
+    detail::require_dlogits(dlogits.size(), s ? s->pairs : 0, s && s->forwarded, "MF");
+    detail::scale_rows<B>(dlogits, s->qi, s->dpu);
+    detail::scale_rows<B>(dlogits, s->pu, s->dqi);
+    users_.backward(s->user, s->dpu);
+    items_.backward(s->item, s->dqi);
+    if (options_.user_bias || options_.item_bias || options_.global_bias) detail::as_column<B>(dlogits, s->dy);
+    if (options_.user_bias) user_bias_.backward(s->user_bias, s->dy);
+    if (options_.item_bias) item_bias_.backward(s->item_bias, s->dy);
+    if (options_.global_bias) B::col_sum(s->dy, dmu_, scalar(1));
   }
 
-  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits).
-  void backward(const vector& dlogits) {
-    detail::require_dlogits(dlogits.size(), pairs_, forwarded_, "MF");
-    detail::scale_rows<B>(dlogits, qi_, dpu_);
-    detail::scale_rows<B>(dlogits, pu_, dqi_);
-    users_.backward(dpu_);
-    items_.backward(dqi_);
-    if (options_.user_bias || options_.item_bias || options_.global_bias) detail::as_column<B>(dlogits, dy_);
-    if (options_.user_bias) user_bias_.backward(dy_);
-    if (options_.item_bias) item_bias_.backward(dy_);
-    if (options_.global_bias) B::col_sum(dy_, dmu_, scalar(1));
+  /// Exact JVP of ws's logits along a direction (parts in visit_parameters order):
+  /// z_dot = p_dot · q + p · q_dot (+ b_u_dot + b_i_dot + mu_dot).
+  void jvp(const workspace& ws, const nn::param_set<B>& direction, vector& logit_tangent) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "MF", "jvp");
+    direction.require_matches(*this, "MF::jvp");
+    users_.tangent(s->user, direction[0], t_p_);
+    items_.tangent(s->item, direction[1], t_q_);
+    B::row_dot(t_p_, s->qi, logit_tangent);
+    B::row_dot(s->pu, t_q_, t_v_);
+    B::axpy(scalar(1), t_v_, logit_tangent);
+    std::size_t part = 2;
+    if (options_.user_bias) {
+      user_bias_.tangent(s->user_bias, direction[part++], t_b_);
+      B::axpy(scalar(1), t_b_.values(), logit_tangent);
+    }
+    if (options_.item_bias) {
+      item_bias_.tangent(s->item_bias, direction[part++], t_b_);
+      B::axpy(scalar(1), t_b_.values(), logit_tangent);
+    }
+    if (options_.global_bias) detail::add_scalar<B>(logit_tangent, direction[part]);
   }
+
+  /// Convenience over a workspace the model owns (not part of the Model policy): what the
+  /// one-batch-at-a-time callers use. users and items must stay alive until backward().
+  void forward(const index_vector& users, const index_vector& items, vector& logits) {
+    forward_pairs(users, items, own_, logits);
+  }
+  /// Convenience: backward() of the last convenience forward().
+  void backward(const vector& dlogits) { backward(own_, dlogits); }
 
   /// The embeddings, then the enabled biases ("user_bias", "item_bias" sparse, "global_bias").
   template <class F>
@@ -139,7 +179,8 @@ class MF {
     }
   }
 
-  /// out[n, :] = [p_{users[n]} || q_{items[n]}]  (2 * factor columns; biases not included).
+  /// out[n, :] = [p_{users[n]} || q_{items[n]}]  (2 * factor columns; biases not included). Own buffers.
+  void features(const batch_type& batch, matrix& out) { features(batch.users, batch.items, out); }
   void features(const index_vector& users, const index_vector& items, matrix& out) {
     detail::require_pairs(users.size(), items.size(), "MF::features");
     B::gather_rows(users_.table(), users, fu_);
@@ -151,6 +192,26 @@ class MF {
   index_t feature_dim() const noexcept { return 2 * options_.factor; }
 
  private:
+  void forward_pairs(const index_vector& users, const index_vector& items, workspace& ws, vector& logits) {
+    detail::require_pairs(users.size(), items.size(), "MF");
+    auto& s = ws.s_.get();
+    s.forwarded = false;
+    users_.forward(users, s.pu, s.user);
+    items_.forward(items, s.qi, s.item);
+    B::row_dot(s.pu, s.qi, logits);
+    if (options_.user_bias) {
+      user_bias_.forward(users, s.bias, s.user_bias);
+      B::axpy(scalar(1), s.bias.values(), logits);
+    }
+    if (options_.item_bias) {
+      item_bias_.forward(items, s.bias, s.item_bias);
+      B::axpy(scalar(1), s.bias.values(), logits);
+    }
+    if (options_.global_bias) detail::add_scalar<B>(logits, mu_);
+    s.pairs = users.size();
+    s.forwarded = true;
+  }
+
   static const mf_options& validated(index_t users, index_t items, const mf_options& o) {
     detail::require_positive(users, "the number of users", "MF");
     detail::require_positive(items, "the number of items", "MF");
@@ -165,10 +226,10 @@ class MF {
   nn::Embedding<B> item_bias_;
   matrix mu_, dmu_;
   bool training_ = true;
-  bool forwarded_ = false;
-  std::size_t pairs_ = 0;
-  matrix pu_, qi_, bias_, dy_, dpu_, dqi_;  // training workspaces
-  matrix su_, sb_, fu_, fi_;                // score() / features() workspaces
+  workspace own_;              // the convenience forward()/backward()'s
+  matrix t_p_, t_q_, t_b_;     // jvp() scratch
+  vector t_v_;
+  matrix su_, sb_, fu_, fi_;   // score() / features() buffers
 };
 
 }  // namespace models

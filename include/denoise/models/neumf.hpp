@@ -9,6 +9,10 @@
 // defaults (factor 32, 3 layers): embeddings 128 + 128, tower 256 -> 128 -> 64 -> 32, prediction
 // layer 64 -> 1. Set mlp_embedding to choose e yourself (the tower still halves `layers` times).
 // Trained end to end from scratch (the paper's optional GMF/MLP pre-training is not done here).
+//
+// Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
+// backward(workspace, dlogits) work on a caller-owned workspace, which also holds the tower's
+// dropout masks (workspace::replay reuses them); jvp() is exact, with the same masks.
 #pragma once
 
 #include <algorithm>
@@ -21,6 +25,7 @@
 #include "../core/error.hpp"
 #include "../core/random.hpp"
 #include "../core/types.hpp"
+#include "../data/pair_batch.hpp"
 #include "../nn/dense.hpp"
 #include "../nn/embedding.hpp"
 #include "../nn/init.hpp"
@@ -53,6 +58,32 @@ class NeuMF {
   using vector = typename B::vector;
   using index_vector = typename B::index_vector;
   using options_type = neumf_options;
+  using batch_type = data::pair_batch<B>;
+
+  /// Everything one forward leaves for its backward/jvp: the layers' caches (the tower's dropout
+  /// masks among them), the activations and the scratch. Default-constructible and movable;
+  /// buffers are reused from forward to forward.
+  class workspace {
+   public:
+    /// When true, the next forward() reuses the dropout masks this workspace holds from its
+    /// previous training forward instead of drawing new ones, and the model's dropout streams do
+    /// not advance (the batch must have that forward's size). Finite differences and assumed
+    /// updates set it to evaluate the same function at other parameter values.
+    bool replay = false;
+
+   private:
+    friend NeuMF;
+    struct state {
+      typename nn::Embedding<B>::cache user_g, item_g, user_m, item_m;
+      typename nn::MLP<B>::cache mlp;
+      typename nn::Dense<B>::cache out;
+      matrix pg, qg, pm, qm, g, x, m, z, y;  // forward
+      matrix dy, dz, dg, dm, dx, d1;         // backward
+      std::size_t pairs = 0;
+      bool forwarded = false;
+    };
+    detail::boxed<state> s_;
+  };
 
   static constexpr const char* name() { return "neumf"; }
 
@@ -90,45 +121,64 @@ class NeuMF {
   nn::MLP<B>& mlp() noexcept { return mlp_; }
   nn::Dense<B>& output_layer() noexcept { return out_; }
 
-  /// One logit per pair. users and items must stay alive and unchanged until backward().
-  void forward(const index_vector& users, const index_vector& items, vector& logits) {
-    detail::require_pairs(users.size(), items.size(), "NeuMF");
-    const auto n = static_cast<index_t>(users.size());
-    user_g_.forward(users, pg_);
-    item_g_.forward(items, qg_);
-    user_m_.forward(users, pm_);
-    item_m_.forward(items, qm_);
-    detail::multiply<B>(pg_, qg_, g_);
-    x_.resize(n, 2 * e_);
-    detail::put_cols<B>(pm_, x_, 0);
-    detail::put_cols<B>(qm_, x_, e_);
-    mlp_.forward(x_, m_);
-    z_.resize(n, options_.factor + last_);
-    detail::put_cols<B>(g_, z_, 0);
-    detail::put_cols<B>(m_, z_, options_.factor);
-    out_.forward(z_, y_);
-    B::copy(y_.values(), logits);
-    pairs_ = users.size();
-    forwarded_ = true;
+  /// One logit per pair. The batch must stay alive and unchanged until the backward() that follows.
+  void forward(const batch_type& batch, workspace& ws, vector& logits) { forward_pairs(batch.users, batch.items, ws, logits); }
+
+  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits) of ws's forward.
+  void backward(workspace& ws, const vector& dlogits) {
+    auto* s = ws.s_.find();
+    detail::require_dlogits(dlogits.size(), s ? s->pairs : 0, s && s->forwarded, "NeuMF");
+    detail::as_column<B>(dlogits, s->dy);
+    out_.backward(s->out, s->dy, s->dz);
+    detail::take_cols<B>(s->dz, 0, options_.factor, s->dg);
+    detail::take_cols<B>(s->dz, options_.factor, last_, s->dm);
+    mlp_.backward(s->mlp, s->dm, s->dx);
+    detail::take_cols<B>(s->dx, 0, e_, s->d1);
+    user_m_.backward(s->user_m, s->d1);
+    detail::take_cols<B>(s->dx, e_, e_, s->d1);
+    item_m_.backward(s->item_m, s->d1);
+    detail::multiply<B>(s->dg, s->qg, s->d1);
+    user_g_.backward(s->user_g, s->d1);
+    detail::multiply<B>(s->dg, s->pg, s->d1);
+    item_g_.backward(s->item_g, s->d1);
   }
 
-  /// Accumulates the gradients of every parameter for dlogits = d(loss)/d(logits).
-  void backward(const vector& dlogits) {
-    detail::require_dlogits(dlogits.size(), pairs_, forwarded_, "NeuMF");
-    detail::as_column<B>(dlogits, dy_);
-    out_.backward(dy_, dz_);
-    detail::take_cols<B>(dz_, 0, options_.factor, dg_);
-    detail::take_cols<B>(dz_, options_.factor, last_, dm_);
-    mlp_.backward(dm_, dx_);
-    detail::take_cols<B>(dx_, 0, e_, d1_);
-    user_m_.backward(d1_);
-    detail::take_cols<B>(dx_, e_, e_, d1_);
-    item_m_.backward(d1_);
-    detail::multiply<B>(dg_, qg_, d1_);
-    user_g_.backward(d1_);
-    detail::multiply<B>(dg_, pg_, d1_);
-    item_g_.backward(d1_);
+  /// Exact JVP of ws's logits along a direction (parts in visit_parameters order), through both
+  /// towers with the forward's dropout masks.
+  void jvp(const workspace& ws, const nn::param_set<B>& direction, vector& logit_tangent) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "NeuMF", "jvp");
+    direction.require_matches(*this, "NeuMF::jvp");
+    const auto n = static_cast<index_t>(s->pairs);
+    // GMF tower: g_dot = p_dot ⊙ q + p ⊙ q_dot
+    user_g_.tangent(s->user_g, direction[0], t_a_);
+    item_g_.tangent(s->item_g, direction[1], t_b_);
+    detail::multiply<B>(t_a_, s->qg, t_g_);
+    detail::multiply<B>(s->pg, t_b_, t_a_);
+    B::axpy(scalar(1), t_a_, t_g_);
+    // MLP tower on x_dot = [p_dot || q_dot]
+    t_x_.resize(n, 2 * e_);
+    user_m_.tangent(s->user_m, direction[2], t_a_);
+    detail::put_cols<B>(t_a_, t_x_, 0);
+    item_m_.tangent(s->item_m, direction[3], t_a_);
+    detail::put_cols<B>(t_a_, t_x_, e_);
+    mlp_.tangent(s->mlp, &t_x_, direction, 4, t_m_);
+    // prediction layer on [g_dot || m_dot]
+    t_z_.resize(n, options_.factor + last_);
+    detail::put_cols<B>(t_g_, t_z_, 0);
+    detail::put_cols<B>(t_m_, t_z_, options_.factor);
+    const std::size_t out_part = 4 + mlp_.parameter_parts();
+    out_.tangent(s->out, &t_z_, direction[out_part], direction[out_part + 1], t_y_);
+    B::copy(t_y_.values(), logit_tangent);
   }
+
+  /// Convenience over a workspace the model owns (not part of the Model policy): what the
+  /// one-batch-at-a-time callers use. users and items must stay alive until backward().
+  void forward(const index_vector& users, const index_vector& items, vector& logits) {
+    forward_pairs(users, items, own_, logits);
+  }
+  /// Convenience: backward() of the last convenience forward().
+  void backward(const vector& dlogits) { backward(own_, dlogits); }
 
   /// GMF embeddings, MLP embeddings, the tower's layers (weight, bias each), the prediction layer.
   template <class F>
@@ -206,6 +256,8 @@ class NeuMF {
   }
 
   /// out[n, :] = [p^G_u || p^M_u || q^G_i || q^M_i]: every embedding of the pair, user first.
+  /// Own buffers.
+  void features(const batch_type& batch, matrix& out) { features(batch.users, batch.items, out); }
   void features(const index_vector& users, const index_vector& items, matrix& out) {
     detail::require_pairs(users.size(), items.size(), "NeuMF::features");
     out.resize(static_cast<index_t>(users.size()), feature_dim());
@@ -222,6 +274,30 @@ class NeuMF {
   index_t feature_dim() const noexcept { return 2 * (options_.factor + e_); }
 
  private:
+  void forward_pairs(const index_vector& users, const index_vector& items, workspace& ws, vector& logits) {
+    detail::require_pairs(users.size(), items.size(), "NeuMF");
+    const auto n = static_cast<index_t>(users.size());
+    auto& s = ws.s_.get();
+    s.forwarded = false;
+    user_g_.forward(users, s.pg, s.user_g);
+    item_g_.forward(items, s.qg, s.item_g);
+    user_m_.forward(users, s.pm, s.user_m);
+    item_m_.forward(items, s.qm, s.item_m);
+    detail::multiply<B>(s.pg, s.qg, s.g);
+    s.x.resize(n, 2 * e_);
+    detail::put_cols<B>(s.pm, s.x, 0);
+    detail::put_cols<B>(s.qm, s.x, e_);
+    s.mlp.replay = ws.replay;
+    mlp_.forward(s.x, s.m, s.mlp);
+    s.z.resize(n, options_.factor + last_);
+    detail::put_cols<B>(s.g, s.z, 0);
+    detail::put_cols<B>(s.m, s.z, options_.factor);
+    out_.forward(s.z, s.y, s.out);
+    B::copy(s.y.values(), logits);
+    s.pairs = users.size();
+    s.forwarded = true;
+  }
+
   static neumf_options validated(index_t users, index_t items, neumf_options o) {
     detail::require_positive(users, "the number of users", "NeuMF");
     detail::require_positive(items, "the number of items", "NeuMF");
@@ -254,12 +330,10 @@ class NeuMF {
   nn::MLP<B> mlp_;
   nn::Dense<B> out_;
   bool training_ = true;
-  bool forwarded_ = false;
-  std::size_t pairs_ = 0;
-  matrix pg_, qg_, pm_, qm_, g_, x_, m_, z_, y_;    // forward workspaces
-  matrix dy_, dz_, dg_, dm_, dx_, d1_;              // backward workspaces
-  matrix su_, sm_, user_part_, item_part_, ha_, hb_;  // score() workspaces
-  matrix fa_;                                       // features() workspace
+  workspace own_;                                     // the convenience forward()/backward()'s
+  matrix t_a_, t_b_, t_g_, t_x_, t_m_, t_z_, t_y_;    // jvp() scratch
+  matrix su_, sm_, user_part_, item_part_, ha_, hb_;  // score() buffers
+  matrix fa_;                                         // features() buffer
 };
 
 }  // namespace models

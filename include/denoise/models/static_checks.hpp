@@ -1,6 +1,9 @@
 // check_model<M>(): one readable static_assert per member of the Model policy, each naming the
 // member and docs/policies/model.md (ensmallen's static_checks style). The trainer calls it, so a
 // user-written model that lacks a member fails with that line instead of a template backtrace.
+// The convenience forward(users, items, logits) / backward(dlogits) of the built-in models are not
+// part of the policy; the optional exact jvp(workspace, direction, logit_tangent) is detected by
+// nn::has_exact_jvp_v (nn/jvp.hpp).
 // DENOISE_DISABLE_STATIC_CHECKS turns the checks off.
 #pragma once
 
@@ -28,11 +31,25 @@ template <class M> using users_t = decltype(std::declval<const M&>().users());
 template <class M> using items_t = decltype(std::declval<const M&>().items());
 template <class M> using train_t = decltype(std::declval<M&>().train(true));
 template <class M> using eval_t = decltype(std::declval<M&>().eval());
+template <class M> using batch_type_t = typename M::batch_type;
+template <class M> using workspace_t = typename M::workspace;
+/// M::workspace, or int when it is missing (so the later checks stay quiet).
+template <class M, class = void>
+struct workspace_or_int {
+  using type = int;
+};
+template <class M>
+struct workspace_or_int<M, std::void_t<typename M::workspace>> {
+  using type = typename M::workspace;
+};
+template <class M> using workspace_default_t = decltype(typename M::workspace{});
+template <class M> using workspace_replay_t =
+    std::enable_if_t<std::is_same<decltype(std::declval<typename M::workspace&>().replay), bool>::value>;
 template <class M> using forward_t = decltype(std::declval<M&>().forward(
-    std::declval<const typename M::index_vector&>(), std::declval<const typename M::index_vector&>(),
+    std::declval<const typename M::batch_type&>(), std::declval<typename M::workspace&>(),
     std::declval<typename M::vector&>()));
-template <class M> using backward_t =
-    decltype(std::declval<M&>().backward(std::declval<const typename M::vector&>()));
+template <class M> using backward_t = decltype(std::declval<M&>().backward(
+    std::declval<typename M::workspace&>(), std::declval<const typename M::vector&>()));
 /// A visitor that accepts anything: what visit_parameters must be callable with.
 struct any_visitor {
   template <class P>
@@ -43,8 +60,7 @@ template <class M> using reset_t = decltype(std::declval<M&>().reset(std::uint64
 template <class M> using score_t = decltype(std::declval<M&>().score(
     std::declval<const typename M::index_vector&>(), std::declval<typename M::matrix&>()));
 template <class M> using features_t = decltype(std::declval<M&>().features(
-    std::declval<const typename M::index_vector&>(), std::declval<const typename M::index_vector&>(),
-    std::declval<typename M::matrix&>()));
+    std::declval<const typename M::batch_type&>(), std::declval<typename M::matrix&>()));
 template <class M> using feature_dim_t = decltype(std::declval<const M&>().feature_dim());
 
 }  // namespace probe
@@ -80,11 +96,27 @@ constexpr bool check_model() {
                        "denoise: a Model policy needs 'void train(bool on = true)'; see docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::eval_t, M>),
                        "denoise: a Model policy needs 'void eval()'; see docs/policies/model.md");
-  DENOISE_STATIC_CHECK((is_detected_v<p::forward_t, M>),
-                       "denoise: a Model policy needs 'void forward(const index_vector& users, const index_vector& "
-                       "items, vector& logits)'; see docs/policies/model.md");
-  DENOISE_STATIC_CHECK((is_detected_v<p::backward_t, M>),
-                       "denoise: a Model policy needs 'void backward(const vector& dlogits)'; see "
+  DENOISE_STATIC_CHECK((is_detected_v<p::batch_type_t, M>),
+                       "denoise: a Model policy needs 'using batch_type = ...;' (the batch it consumes, e.g. "
+                       "data::pair_batch<B>); see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::workspace_t, M>),
+                       "denoise: a Model policy needs a nested 'class workspace' (caller-owned activation caches); "
+                       "see docs/policies/model.md");
+  // The members below need the workspace: without one, the line above is the only message.
+  constexpr bool no_workspace = !is_detected_v<p::workspace_t, M>;
+  DENOISE_STATIC_CHECK((no_workspace || is_detected_v<p::workspace_default_t, M>),
+                       "denoise: a Model policy's workspace must be default-constructible; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((no_workspace || (std::is_move_constructible<typename p::workspace_or_int<M>::type>::value &&
+                                         std::is_move_assignable<typename p::workspace_or_int<M>::type>::value)),
+                       "denoise: a Model policy's workspace must be movable; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((no_workspace || is_detected_v<p::workspace_replay_t, M>),
+                       "denoise: a Model policy's workspace needs a public member 'bool replay = false;'; see "
+                       "docs/policies/model.md");
+  DENOISE_STATIC_CHECK((no_workspace || is_detected_v<p::forward_t, M>),
+                       "denoise: a Model policy needs 'void forward(const batch_type& batch, workspace& ws, vector& "
+                       "logits)'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((no_workspace || is_detected_v<p::backward_t, M>),
+                       "denoise: a Model policy needs 'void backward(workspace& ws, const vector& dlogits)'; see "
                        "docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::visit_t, M>),
                        "denoise: a Model policy needs 'template <class F> void visit_parameters(F&& f)' calling "
@@ -95,8 +127,8 @@ constexpr bool check_model() {
                        "denoise: a Model policy needs 'void score(const index_vector& users, matrix& scores)'; see "
                        "docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::features_t, M>),
-                       "denoise: a Model policy needs 'void features(const index_vector& users, const index_vector& "
-                       "items, matrix& out)'; see docs/policies/model.md");
+                       "denoise: a Model policy needs 'void features(const batch_type& batch, matrix& out)'; see "
+                       "docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::feature_dim_t, M>),
                        "denoise: a Model policy needs 'index_t feature_dim() const noexcept'; see "
                        "docs/policies/model.md");

@@ -45,33 +45,37 @@ class Activation {
 
   explicit Activation(Op op = Op{}) : op_(op) {}
 
-  /// y = f(x). x and y must stay alive and unchanged until backward().
-  void forward(const matrix& x, matrix& y) {
+  /// What forward() leaves for backward()/tangent(): its input and output (referenced).
+  struct cache {
+    const matrix* x = nullptr;
+    const matrix* y = nullptr;
+  };
+
+  /// y = f(x). x and y must stay alive, unchanged and at the same address until backward().
+  void forward(const matrix& x, matrix& y, cache& c) const {
     B::map(x, y, kernels::activation_forward<scalar, Op>{op_});
-    x_ = &x;
-    y_ = &y;
+    c.x = &x;
+    c.y = &y;
   }
   /// dx = dy * f'(x)
-  void backward(const matrix& dy, matrix& dx) const { apply_derivative(dy, dx, "backward"); }
+  void backward(const cache& c, const matrix& dy, matrix& dx) const { apply_derivative(c, dy, dx, "backward"); }
   /// y_dot = x_dot * f'(x)
-  void tangent(const matrix& x_dot, matrix& y_dot) const { apply_derivative(x_dot, y_dot, "tangent"); }
+  void tangent(const cache& c, const matrix& x_dot, matrix& y_dot) const { apply_derivative(c, x_dot, y_dot, "tangent"); }
 
   template <class F>
   void visit_parameters(F&&) {}
   void reset(std::uint64_t) {}
 
  private:
-  void apply_derivative(const matrix& d_in, matrix& d_out, const char* what) const {
-    if (x_ == nullptr) throw config_error(std::string("Activation::") + what + " called before forward");
-    B::require_same_shape(d_in, *x_, "Activation");
+  void apply_derivative(const cache& c, const matrix& d_in, matrix& d_out, const char* what) const {
+    if (c.x == nullptr) throw config_error(std::string("Activation::") + what + " called before forward");
+    B::require_same_shape(d_in, *c.x, "Activation");
     d_out.resize(d_in.rows(), d_in.cols());
-    B::launch(d_in.size(), kernels::activation_backward<scalar, Op>{B::ptr(*x_), B::ptr(*y_), B::ptr(d_in),
+    B::launch(d_in.size(), kernels::activation_backward<scalar, Op>{B::ptr(*c.x), B::ptr(*c.y), B::ptr(d_in),
                                                                     B::ptr(d_out), op_});
   }
 
   Op op_;
-  const matrix* x_ = nullptr;
-  const matrix* y_ = nullptr;
 };
 
 }  // namespace nn

@@ -154,45 +154,52 @@ class MultiHeadSelfAttention {
 
   index_t dim() const noexcept { return q_.in(); }
   index_t heads() const noexcept { return heads_; }
-  /// The attention weights of the last forward: (batch * heads * steps) x steps.
-  const matrix& attention() const noexcept { return p_; }
+  /// What forward() leaves for backward(): the projections' caches, Q, K, V, the per-head
+  /// outputs and the attention weights `p`, (batch * heads * steps) x steps.
+  struct cache {
+    typename Dense<B>::cache q, k, v, o;
+    matrix qm, km, vm, om, p;
+    index_t steps = 0;
+  };
 
   /// x: (batch * steps) x dim, batch-major. x must stay alive and unchanged until backward().
-  void forward(const matrix& x, index_t steps, matrix& y) {
+  void forward(const matrix& x, index_t steps, matrix& y, cache& c) const {
     if (steps <= 0 || x.rows() % steps != 0) throw config_error("MultiHeadSelfAttention::forward: rows must be a multiple of steps");
-    steps_ = steps;
-    q_.forward(x, qm_);
-    k_.forward(x, km_);
-    v_.forward(x, vm_);
-    const auto s = shape(x.rows());
-    p_.resize(rows_of(x.rows()), steps);
-    om_.resize(x.rows(), dim());
-    B::launch(static_cast<std::size_t>(p_.rows()),
-              kernels::attention_forward<scalar>{B::ptr(qm_), B::ptr(km_), B::ptr(vm_), B::ptr(p_), B::ptr(om_), s, scale()},
+    c.steps = steps;
+    q_.forward(x, c.qm, c.q);
+    k_.forward(x, c.km, c.k);
+    v_.forward(x, c.vm, c.v);
+    const auto s = shape(steps);
+    c.p.resize(x.rows() / steps * heads_ * steps, steps);
+    c.om.resize(x.rows(), dim());
+    B::launch(static_cast<std::size_t>(c.p.rows()),
+              kernels::attention_forward<scalar>{B::ptr(c.qm), B::ptr(c.km), B::ptr(c.vm), B::ptr(c.p), B::ptr(c.om), s,
+                                                 scale()},
               s.steps * s.width);
-    o_.forward(om_, y);
+    o_.forward(c.om, y, c.o);
   }
 
-  void backward(const matrix& dy, matrix& dx) {
-    if (steps_ == 0) throw config_error("MultiHeadSelfAttention::backward called before forward");
-    o_.backward(dy, dom_);
-    const auto s = shape(dy.rows());
-    ds_.resize(p_.rows(), p_.cols());
+  void backward(const cache& c, const matrix& dy, matrix& dx) {
+    if (c.steps == 0) throw config_error("MultiHeadSelfAttention::backward called before forward");
+    const typename Dense<B>::cache o{&c.om};  // not c.o: the cache may have moved since forward()
+    o_.backward(o, dy, dom_);
+    const auto s = shape(c.steps);
+    ds_.resize(c.p.rows(), c.p.cols());
     dq_.resize(dy.rows(), dim());
     dk_.resize(dy.rows(), dim());
     dv_.resize(dy.rows(), dim());
-    B::launch(static_cast<std::size_t>(p_.rows()),
-              kernels::attention_backward_q<scalar>{B::ptr(qm_), B::ptr(km_), B::ptr(vm_), B::ptr(p_), B::ptr(dom_),
+    B::launch(static_cast<std::size_t>(c.p.rows()),
+              kernels::attention_backward_q<scalar>{B::ptr(c.qm), B::ptr(c.km), B::ptr(c.vm), B::ptr(c.p), B::ptr(dom_),
                                                     B::ptr(ds_), B::ptr(dq_), s, scale()},
               s.steps * s.width);
-    B::launch(static_cast<std::size_t>(p_.rows()),
-              kernels::attention_backward_kv<scalar>{B::ptr(qm_), B::ptr(p_), B::ptr(ds_), B::ptr(dom_), B::ptr(dk_),
+    B::launch(static_cast<std::size_t>(c.p.rows()),
+              kernels::attention_backward_kv<scalar>{B::ptr(c.qm), B::ptr(c.p), B::ptr(ds_), B::ptr(dom_), B::ptr(dk_),
                                                      B::ptr(dv_), s, scale()},
               s.steps * s.width);
-    q_.backward(dq_, dx);
-    k_.backward(dk_, tmp_);
+    q_.backward(c.q, dq_, dx);
+    k_.backward(c.k, dk_, tmp_);
     B::axpy(scalar(1), tmp_, dx);
-    v_.backward(dv_, tmp_);
+    v_.backward(c.v, dv_, tmp_);
     B::axpy(scalar(1), tmp_, dx);
   }
 
@@ -211,19 +218,16 @@ class MultiHeadSelfAttention {
   }
 
  private:
-  kernels::attention_shape shape(index_t rows) const {
-    static_cast<void>(rows);
-    return {static_cast<std::size_t>(steps_), static_cast<std::size_t>(heads_), static_cast<std::size_t>(dim()),
+  kernels::attention_shape shape(index_t steps) const {
+    return {static_cast<std::size_t>(steps), static_cast<std::size_t>(heads_), static_cast<std::size_t>(dim()),
             static_cast<std::size_t>(dim() / heads_), causal_};
   }
-  index_t rows_of(index_t x_rows) const { return x_rows / steps_ * heads_ * steps_; }
   scalar scale() const { return static_cast<scalar>(1.0 / std::sqrt(static_cast<double>(dim() / heads_))); }
 
   index_t heads_;
   bool causal_;
-  index_t steps_ = 0;
   Dense<B> q_, k_, v_, o_;
-  matrix qm_, km_, vm_, om_, p_, ds_, dom_, dq_, dk_, dv_, tmp_;
+  matrix ds_, dom_, dq_, dk_, dv_, tmp_;  // backward() scratch
 };
 
 }  // namespace nn

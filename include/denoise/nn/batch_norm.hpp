@@ -3,6 +3,9 @@
 // statistics (unbiased variance, momentum as in PyTorch); evaluation mode uses the running
 // statistics. y = gamma * (x - mean) / sqrt(var + eps) + beta. The running statistics are
 // buffers, not parameters: reset() restores them, snapshots and optimizers do not see them.
+// The batch statistics and the normalised input of one forward live in the caller's cache; a
+// forward with cache::replay set evaluates the same function again without moving the running
+// statistics (finite differences, assumed updates).
 #pragma once
 
 #include <cmath>
@@ -146,8 +149,8 @@ class BatchNorm {
 
   explicit BatchNorm(index_t features, double momentum = 0.1, double eps = 1e-5)
       : momentum_(momentum), eps_(eps), gamma_(1, features), beta_(1, features), dgamma_(1, features),
-        dbeta_(1, features), running_mean_(1, features), running_var_(1, features), mean_(1, features),
-        inv_std_(1, features), sum_dy_(1, features), sum_dy_xhat_(1, features) {
+        dbeta_(1, features), running_mean_(1, features), running_var_(1, features), sum_dy_(1, features),
+        sum_dy_xhat_(1, features) {
     if (features <= 0) throw config_error("BatchNorm: features must be positive");
     if (!(momentum >= 0.0 && momentum <= 1.0)) throw config_error("BatchNorm: momentum must be in [0, 1]");
     reset(0);
@@ -160,7 +163,15 @@ class BatchNorm {
   const matrix& running_mean() const noexcept { return running_mean_; }
   const matrix& running_var() const noexcept { return running_var_; }
 
-  void forward(const matrix& x, matrix& y) {
+  /// What forward() leaves for backward(): the statistics used and the normalised input.
+  struct cache {
+    matrix mean, inv_std, xhat;
+    bool training = true;  ///< the forward used batch statistics
+    bool ready = false;    ///< a forward filled this cache
+    bool replay = false;   ///< set by the caller: the next forward leaves the running statistics alone
+  };
+
+  void forward(const matrix& x, matrix& y, cache& c) {
     if (x.cols() != features()) {
       throw config_error("BatchNorm::forward: input has " + std::to_string(x.cols()) + " columns, expected " +
                          std::to_string(features()));
@@ -168,35 +179,37 @@ class BatchNorm {
     if (training_ && x.rows() < 1) throw config_error("BatchNorm::forward: empty batch");
     const auto n = static_cast<std::size_t>(x.rows());
     const auto f = static_cast<std::size_t>(x.cols());
+    c.mean.resize(1, features());
+    c.inv_std.resize(1, features());
     if (training_) {
-      B::launch(f, kernels::batch_norm_stats<scalar>{B::ptr(x), B::ptr(mean_), B::ptr(inv_std_), B::ptr(running_mean_),
+      B::launch(f, kernels::batch_norm_stats<scalar>{B::ptr(x), B::ptr(c.mean), B::ptr(c.inv_std), B::ptr(running_mean_),
                                                      B::ptr(running_var_), n, f, static_cast<scalar>(eps_),
-                                                     static_cast<scalar>(momentum_), true},
+                                                     static_cast<scalar>(momentum_), !c.replay},
                 n);
     } else {
-      B::launch(f, kernels::batch_norm_eval_stats<scalar>{B::ptr(running_mean_), B::ptr(running_var_), B::ptr(mean_),
-                                                          B::ptr(inv_std_), static_cast<scalar>(eps_)});
+      B::launch(f, kernels::batch_norm_eval_stats<scalar>{B::ptr(running_mean_), B::ptr(running_var_), B::ptr(c.mean),
+                                                          B::ptr(c.inv_std), static_cast<scalar>(eps_)});
     }
-    xhat_.resize(x.rows(), x.cols());
+    c.xhat.resize(x.rows(), x.cols());
     y.resize(x.rows(), x.cols());
-    B::launch(x.size(), kernels::normalize_columns<scalar>{B::ptr(x), B::ptr(mean_), B::ptr(inv_std_), B::ptr(gamma_),
-                                                           B::ptr(beta_), B::ptr(xhat_), B::ptr(y), f});
-    forward_training_ = training_;
-    have_forward_ = true;
+    B::launch(x.size(), kernels::normalize_columns<scalar>{B::ptr(x), B::ptr(c.mean), B::ptr(c.inv_std), B::ptr(gamma_),
+                                                           B::ptr(beta_), B::ptr(c.xhat), B::ptr(y), f});
+    c.training = training_;
+    c.ready = true;
   }
 
-  void backward(const matrix& dy, matrix& dx) {
-    if (!have_forward_) throw config_error("BatchNorm::backward called before forward");
-    B::require_same_shape(dy, xhat_, "BatchNorm::backward");
+  void backward(const cache& c, const matrix& dy, matrix& dx) {
+    if (!c.ready) throw config_error("BatchNorm::backward called before forward");
+    B::require_same_shape(dy, c.xhat, "BatchNorm::backward");
     const auto n = static_cast<std::size_t>(dy.rows());
     const auto f = static_cast<std::size_t>(dy.cols());
-    B::launch(f, kernels::column_grad_sums<scalar>{B::ptr(dy), B::ptr(xhat_), B::ptr(dgamma_), B::ptr(dbeta_),
+    B::launch(f, kernels::column_grad_sums<scalar>{B::ptr(dy), B::ptr(c.xhat), B::ptr(dgamma_), B::ptr(dbeta_),
                                                    B::ptr(sum_dy_), B::ptr(sum_dy_xhat_), n, f},
               n);
     dx.resize(dy.rows(), dy.cols());
-    B::launch(dy.size(), kernels::batch_norm_dx<scalar>{B::ptr(dy), B::ptr(xhat_), B::ptr(gamma_), B::ptr(inv_std_),
+    B::launch(dy.size(), kernels::batch_norm_dx<scalar>{B::ptr(dy), B::ptr(c.xhat), B::ptr(gamma_), B::ptr(c.inv_std),
                                                         B::ptr(sum_dy_), B::ptr(sum_dy_xhat_), B::ptr(dx), n, f,
-                                                        forward_training_});
+                                                        c.training});
   }
 
   template <class F>
@@ -218,10 +231,8 @@ class BatchNorm {
  private:
   double momentum_, eps_;
   bool training_ = true;
-  bool forward_training_ = true;
-  bool have_forward_ = false;
   matrix gamma_, beta_, dgamma_, dbeta_, running_mean_, running_var_;
-  matrix mean_, inv_std_, sum_dy_, sum_dy_xhat_, xhat_;
+  matrix sum_dy_, sum_dy_xhat_;  // backward() scratch
 };
 
 }  // namespace nn

@@ -36,34 +36,39 @@ class Dense {
   matrix& weight_grad() noexcept { return dw_; }
   matrix& bias_grad() noexcept { return db_; }
 
-  /// y = x W + b. x must stay alive and unchanged until backward().
-  void forward(const matrix& x, matrix& y) {
+  /// What forward() leaves for backward()/tangent(): the input (referenced, not copied).
+  struct cache {
+    const matrix* x = nullptr;
+  };
+
+  /// y = x W + b. x must stay alive, unchanged and at the same address until backward().
+  void forward(const matrix& x, matrix& y, cache& c) const {
     check_input(x);
     B::gemm(false, false, scalar(1), x, w_, scalar(0), y);
     if (has_bias_) B::add_row_broadcast(y, b_);
-    x_ = &x;
+    c.x = &x;
   }
 
   /// Accumulates the parameter gradients and writes dx = dy W^T.
-  void backward(const matrix& dy, matrix& dx) {
-    backward(dy);
+  void backward(const cache& c, const matrix& dy, matrix& dx) {
+    backward(c, dy);
     B::gemm(false, true, scalar(1), dy, w_, scalar(0), dx);
   }
   /// Accumulates the parameter gradients only (first layer: no input gradient needed).
-  void backward(const matrix& dy) {
-    if (x_ == nullptr) throw config_error("Dense::backward called before forward");
-    if (dy.rows() != x_->rows() || dy.cols() != out()) {
+  void backward(const cache& c, const matrix& dy) {
+    if (c.x == nullptr) throw config_error("Dense::backward called before forward");
+    if (dy.rows() != c.x->rows() || dy.cols() != out()) {
       throw config_error("Dense::backward: dy is " + std::to_string(dy.rows()) + "x" + std::to_string(dy.cols()) +
-                         ", expected " + std::to_string(x_->rows()) + "x" + std::to_string(out()));
+                         ", expected " + std::to_string(c.x->rows()) + "x" + std::to_string(out()));
     }
-    B::gemm(true, false, scalar(1), *x_, dy, scalar(1), dw_);
+    B::gemm(true, false, scalar(1), *c.x, dy, scalar(1), dw_);
     if (has_bias_) B::col_sum(dy, db_, scalar(1));
   }
 
   /// Forward mode: y_dot = x_dot W + x dW + db (x_dot may be null for a constant input).
-  void tangent(const matrix* x_dot, const matrix& d_w, const matrix& d_b, matrix& y_dot) const {
-    if (x_ == nullptr) throw config_error("Dense::tangent called before forward");
-    B::gemm(false, false, scalar(1), *x_, d_w, scalar(0), y_dot);
+  void tangent(const cache& c, const matrix* x_dot, const matrix& d_w, const matrix& d_b, matrix& y_dot) const {
+    if (c.x == nullptr) throw config_error("Dense::tangent called before forward");
+    B::gemm(false, false, scalar(1), *c.x, d_w, scalar(0), y_dot);
     if (x_dot != nullptr) B::gemm(false, false, scalar(1), *x_dot, w_, scalar(1), y_dot);
     if (has_bias_) B::add_row_broadcast(y_dot, d_b);
   }
@@ -94,7 +99,6 @@ class Dense {
   init::initializer init_;
   bool has_bias_;
   matrix w_, dw_, b_, db_;
-  const matrix* x_ = nullptr;
 };
 
 }  // namespace nn

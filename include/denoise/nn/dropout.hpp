@@ -2,6 +2,11 @@
 // 1 / (1 - p) (inverted dropout); in evaluation mode it is the identity. The mask of the n-th
 // training forward since reset(seed) comes from the counter stream derive_seed(seed', n), so it
 // is the same on every backend and at every thread count.
+//
+// The mask lives in the caller's cache, the stream counter in the layer. With cache::replay set,
+// forward() reuses the mask the same cache holds from its previous training forward instead of
+// drawing a new one, and does not advance the counter: the same network function is evaluated
+// again (at other parameter values, for finite differences or an assumed update).
 #pragma once
 
 #include <cstddef>
@@ -55,26 +60,45 @@ class Dropout {
   /// Training forwards since reset(): the stream of the next mask.
   std::uint64_t calls() const noexcept { return calls_; }
 
-  void forward(const matrix& x, matrix& y) {
-    identity_ = !training_ || p_ == 0.0;
-    if (identity_) {
+  /// What forward() leaves for backward()/tangent(): the mask (0 or 1 / (1 - p) per element).
+  struct cache {
+    matrix mask;
+    bool identity = true;   ///< the last forward was the identity (evaluation mode or p = 0)
+    bool has_mask = false;  ///< mask holds a drawn mask (replay needs one)
+    bool replay = false;    ///< set by the caller: the next forward reuses `mask`
+  };
+
+  /// y = x * mask. In training mode a fresh mask from the next stream, or with c.replay the mask
+  /// c holds (x must then have the shape of that mask's forward).
+  void forward(const matrix& x, matrix& y, cache& c) {
+    c.identity = !training_ || p_ == 0.0;
+    if (c.identity) {
       B::copy(x, y);
       return;
     }
-    mask_.resize(x.rows(), x.cols());
-    B::launch(mask_.size(), kernels::dropout_mask<scalar>{B::ptr(mask_), random::counter_stream(random::derive_seed(seed_, calls_)),
-                                                          static_cast<scalar>(p_), static_cast<scalar>(1.0 / (1.0 - p_))});
-    ++calls_;
-    B::zip(x, mask_, y, kernels::multiply<scalar>{});
+    if (c.replay) {
+      if (!c.has_mask || c.mask.rows() != x.rows() || c.mask.cols() != x.cols()) {
+        throw config_error("Dropout::forward: replay needs a mask of the same shape from a previous training forward "
+                           "with this cache");
+      }
+    } else {
+      c.mask.resize(x.rows(), x.cols());
+      B::launch(c.mask.size(), kernels::dropout_mask<scalar>{B::ptr(c.mask),
+                                                             random::counter_stream(random::derive_seed(seed_, calls_)),
+                                                             static_cast<scalar>(p_), static_cast<scalar>(1.0 / (1.0 - p_))});
+      ++calls_;
+      c.has_mask = true;
+    }
+    B::zip(x, c.mask, y, kernels::multiply<scalar>{});
   }
-  void backward(const matrix& dy, matrix& dx) const {
-    if (identity_) {
+  void backward(const cache& c, const matrix& dy, matrix& dx) const {
+    if (c.identity) {
       B::copy(dy, dx);
     } else {
-      B::zip(dy, mask_, dx, kernels::multiply<scalar>{});
+      B::zip(dy, c.mask, dx, kernels::multiply<scalar>{});
     }
   }
-  void tangent(const matrix& x_dot, matrix& y_dot) const { backward(x_dot, y_dot); }
+  void tangent(const cache& c, const matrix& x_dot, matrix& y_dot) const { backward(c, x_dot, y_dot); }
 
   template <class F>
   void visit_parameters(F&&) {}
@@ -86,10 +110,8 @@ class Dropout {
  private:
   double p_;
   bool training_ = true;
-  bool identity_ = true;
   std::uint64_t seed_ = 0;
   std::uint64_t calls_ = 0;
-  matrix mask_;
 };
 
 }  // namespace nn

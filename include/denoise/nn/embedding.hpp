@@ -1,5 +1,11 @@
 // Embedding<B>: a rows x dim table; forward gathers rows, backward scatter-adds the output
 // gradient into the touched rows only (sparse row gradients, race-free and deterministic).
+//
+// Layer API (every nn layer): the parameters and their gradients live in the layer; what one
+// forward leaves for its backward/tangent lives in a caller-owned `cache`, passed explicitly:
+//   Embedding<B>::cache c;  emb.forward(idx, out, c);  ...  emb.backward(c, dout);
+// so one layer can serve several pending forwards at once. Scratch that only lives inside one call
+// (the scatter buffers of backward) stays in the layer.
 #pragma once
 
 #include <cstdint>
@@ -38,24 +44,29 @@ class Embedding {
   /// Rows whose gradient may be non-zero since the last zero_grad (ascending).
   const index_vector& touched() const noexcept { return touched_; }
 
+  /// What forward() leaves for backward()/tangent(): the looked-up ids (referenced, not copied).
+  struct cache {
+    const index_vector* idx = nullptr;
+  };
+
   /// out[i, :] = table[idx[i], :]. idx must stay alive and unchanged until backward().
-  void forward(const index_vector& idx, matrix& out) {
+  void forward(const index_vector& idx, matrix& out, cache& c) const {
     B::gather_rows(table_, idx, out);
-    idx_ = &idx;
+    c.idx = &idx;
   }
 
-  /// Accumulates d table[idx[i], :] += dout[i, :].
-  void backward(const matrix& dout) {
-    if (idx_ == nullptr) throw config_error("Embedding::backward called before forward");
-    B::scatter_add_rows(grad_, *idx_, dout, step_rows_, workspace_);
+  /// Accumulates d table[idx[i], :] += dout[i, :] for the forward that filled c.
+  void backward(const cache& c, const matrix& dout) {
+    if (c.idx == nullptr) throw config_error("Embedding::backward called before forward");
+    B::scatter_add_rows(grad_, *c.idx, dout, step_rows_, workspace_);
     B::merge_rows(touched_, step_rows_, scratch_);
   }
 
   /// Forward-mode derivative: out_dot = d_table[idx, :] for a direction d_table shaped like the table.
-  void tangent(const matrix& d_table, matrix& out_dot) const {
-    if (idx_ == nullptr) throw config_error("Embedding::tangent called before forward");
+  void tangent(const cache& c, const matrix& d_table, matrix& out_dot) const {
+    if (c.idx == nullptr) throw config_error("Embedding::tangent called before forward");
     B::require_same_shape(d_table, table_, "Embedding::tangent");
-    B::gather_rows(d_table, *idx_, out_dot);
+    B::gather_rows(d_table, *c.idx, out_dot);
   }
 
   template <class F>
@@ -76,8 +87,7 @@ class Embedding {
   index_vector touched_;
   index_vector step_rows_;
   index_vector scratch_;
-  typename B::scatter_workspace workspace_;
-  const index_vector* idx_ = nullptr;
+  typename B::scatter_workspace workspace_;  // backward() scratch
 };
 
 }  // namespace nn

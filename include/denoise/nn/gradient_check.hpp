@@ -2,10 +2,14 @@
 // Meant for double-precision backends (Eigen<double>, Thrust<..., double>); slow by design (it
 // copies through the host for every perturbed element).
 //
-//   auto loss = [&] { layer.forward(x, y); return double(B::dot(y, r)); };   // scalar loss
-//   auto grad = [&] { loss(); layer.backward(r, dx); };                     // fills gradients
+//   typename nn::Dense<B>::cache c;                                             // the layer's cache
+//   auto loss = [&] { layer.forward(x, y, c); return double(B::dot(y, r)); };   // scalar loss
+//   auto grad = [&] { loss(); layer.backward(c, r, dx); };                     // fills gradients
 //   auto result = nn::check_gradients<B>(layer, loss, grad);
 //   BOOST_TEST(result.passed, result.report());
+//
+// check_model_gradients(model, batch, c) does the same for a model of the Model policy on one
+// batch, through a workspace whose stochastic masks are replayed (dropout, corruption stay fixed).
 #pragma once
 
 #include <algorithm>
@@ -106,6 +110,29 @@ gradient_check_result check_gradients(Model& model, Loss&& loss, Grad&& grad,
     ++i;
   });
   return result;
+}
+
+/// Gradient check of a Model-policy model on one batch with L = sum_n c[n] logit_n: a first
+/// forward draws the masks (in training mode), every later one replays them (ws.replay), so the
+/// check also covers stochastic layers.
+template <class Model>
+gradient_check_result check_model_gradients(Model& model, const typename Model::batch_type& batch,
+                                            const typename Model::backend::vector& c,
+                                            const gradient_check_options& options = {}) {
+  using B = typename Model::backend;
+  typename Model::workspace ws;
+  typename B::vector logits;
+  model.forward(batch, ws, logits);
+  ws.replay = true;
+  auto loss = [&] {
+    model.forward(batch, ws, logits);
+    return static_cast<double>(B::dot(logits, c));
+  };
+  auto grad = [&] {
+    loss();
+    model.backward(ws, c);
+  };
+  return check_gradients<B>(model, loss, grad, options);
 }
 
 }  // namespace nn

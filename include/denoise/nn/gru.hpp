@@ -95,60 +95,72 @@ class GRU {
   index_t in() const noexcept { return wi_.rows(); }
   index_t hidden() const noexcept { return wh_.rows(); }
 
+  /// What forward() leaves for backward(): the input and output (referenced), the gate
+  /// pre-activations and activations of every step.
+  struct cache {
+    const matrix* x = nullptr;
+    const matrix* h_all = nullptr;
+    index_t steps = 0, batch = 0;
+    matrix gi, gh, gates;
+  };
+
   /// h_all = hidden states of every step ((steps * batch) x hidden, time-major).
-  /// x must stay alive and unchanged until backward().
-  void forward(const matrix& x, index_t steps, matrix& h_all) {
+  /// x and h_all must stay alive, unchanged and at the same address until backward().
+  void forward(const matrix& x, index_t steps, matrix& h_all, cache& c) const {
     if (x.cols() != in()) throw config_error("GRU::forward: input has " + std::to_string(x.cols()) + " columns, expected " + std::to_string(in()));
     if (steps <= 0 || x.rows() % steps != 0) throw config_error("GRU::forward: rows must be a multiple of steps");
-    steps_ = steps;
-    batch_ = x.rows() / steps;
+    const index_t batch = x.rows() / steps;
+    c.steps = steps;
+    c.batch = batch;
     const index_t h = hidden();
-    B::gemm(false, false, scalar(1), x, wi_, scalar(0), gi_);
-    B::add_row_broadcast(gi_, bi_);
-    gh_.resize(x.rows(), 3 * h);
-    gates_.resize(x.rows(), 3 * h);
+    B::gemm(false, false, scalar(1), x, wi_, scalar(0), c.gi);
+    B::add_row_broadcast(c.gi, bi_);
+    c.gh.resize(x.rows(), 3 * h);
+    c.gates.resize(x.rows(), 3 * h);
     h_all.resize(x.rows(), h);
     for (index_t t = 0; t < steps; ++t) {
-      auto gh_t = B::as_view(gh_).row_block(t * batch_, batch_);
+      auto gh_t = B::as_view(c.gh).row_block(t * batch, batch);
       const scalar* hprev = nullptr;
       if (t == 0) {
         B::fill_view(gh_t, scalar(0));
       } else {
-        const auto hp = B::as_view(static_cast<const matrix&>(h_all)).row_block((t - 1) * batch_, batch_);
-        B::gemm(false, false, scalar(1), hp, B::as_view(static_cast<const matrix&>(wh_)), scalar(0), gh_t);
+        const auto hp = B::as_view(static_cast<const matrix&>(h_all)).row_block((t - 1) * batch, batch);
+        B::gemm(false, false, scalar(1), hp, B::as_view(wh_), scalar(0), gh_t);
         hprev = hp.data;
       }
-      B::launch(static_cast<std::size_t>(batch_) * static_cast<std::size_t>(h),
-                kernels::gru_step_forward<scalar>{row_ptr(gi_, t), gh_t.data, B::ptr(bh_), hprev, row_ptr(gates_, t),
-                                                  row_ptr(h_all, t), static_cast<std::size_t>(h)});
+      B::launch(static_cast<std::size_t>(batch) * static_cast<std::size_t>(h),
+                kernels::gru_step_forward<scalar>{row_ptr(c.gi, t, batch), gh_t.data, B::ptr(bh_), hprev,
+                                                  row_ptr(c.gates, t, batch), row_ptr(h_all, t, batch),
+                                                  static_cast<std::size_t>(h)});
     }
-    x_ = &x;
-    h_all_ = &h_all;
+    c.x = &x;
+    c.h_all = &h_all;
   }
 
   /// dh_all: gradient of every output step. Accumulates parameter gradients; dx = dL/dx.
-  void backward(const matrix& dh_all, matrix& dx) {
-    if (x_ == nullptr) throw config_error("GRU::backward called before forward");
-    B::require_same_shape(dh_all, *h_all_, "GRU::backward");
+  void backward(const cache& c, const matrix& dh_all, matrix& dx) {
+    if (c.x == nullptr) throw config_error("GRU::backward called before forward");
+    B::require_same_shape(dh_all, *c.h_all, "GRU::backward");
     const index_t h = hidden();
-    dgi_.resize(x_->rows(), 3 * h);
-    dgh_.resize(batch_, 3 * h);
-    dh_next_.resize(batch_, h);
+    const index_t batch = c.batch;
+    dgi_.resize(c.x->rows(), 3 * h);
+    dgh_.resize(batch, 3 * h);
+    dh_next_.resize(batch, h);
     B::fill(dh_next_, scalar(0));
-    for (index_t t = steps_; t-- > 0;) {
-      const scalar* hprev = t == 0 ? nullptr : row_ptr(*h_all_, t - 1);
-      B::launch(static_cast<std::size_t>(batch_) * static_cast<std::size_t>(h),
-                kernels::gru_step_backward<scalar>{row_ptr(dh_all, t), B::ptr(dh_next_), row_ptr(gates_, t),
-                                                   row_ptr(gh_, t), B::ptr(bh_), hprev, row_ptr(dgi_, t),
+    for (index_t t = c.steps; t-- > 0;) {
+      const scalar* hprev = t == 0 ? nullptr : row_ptr(*c.h_all, t - 1, batch);
+      B::launch(static_cast<std::size_t>(batch) * static_cast<std::size_t>(h),
+                kernels::gru_step_backward<scalar>{row_ptr(dh_all, t, batch), B::ptr(dh_next_), row_ptr(c.gates, t, batch),
+                                                   row_ptr(c.gh, t, batch), B::ptr(bh_), hprev, row_ptr(dgi_, t, batch),
                                                    B::ptr(dgh_), static_cast<std::size_t>(h)});
       B::gemm(false, true, scalar(1), dgh_, wh_, scalar(1), dh_next_);
       if (t > 0) {
-        const auto hp = B::as_view(*h_all_).row_block((t - 1) * batch_, batch_);
+        const auto hp = B::as_view(*c.h_all).row_block((t - 1) * batch, batch);
         B::gemm(true, false, scalar(1), hp, B::as_view(static_cast<const matrix&>(dgh_)), scalar(1), B::as_view(dwh_));
       }
       B::col_sum(dgh_, dbh_, scalar(1));
     }
-    B::gemm(true, false, scalar(1), *x_, dgi_, scalar(1), dwi_);
+    B::gemm(true, false, scalar(1), *c.x, dgi_, scalar(1), dwi_);
     B::col_sum(dgi_, dbi_, scalar(1));
     B::gemm(false, true, scalar(1), dgi_, wi_, scalar(0), dx);
   }
@@ -173,18 +185,15 @@ class GRU {
   }
 
  private:
-  scalar* row_ptr(matrix& m, index_t t) const {
-    return B::ptr(m) + static_cast<std::size_t>(t) * static_cast<std::size_t>(batch_) * static_cast<std::size_t>(m.cols());
+  static scalar* row_ptr(matrix& m, index_t t, index_t batch) {
+    return B::ptr(m) + static_cast<std::size_t>(t) * static_cast<std::size_t>(batch) * static_cast<std::size_t>(m.cols());
   }
-  const scalar* row_ptr(const matrix& m, index_t t) const {
-    return B::ptr(m) + static_cast<std::size_t>(t) * static_cast<std::size_t>(batch_) * static_cast<std::size_t>(m.cols());
+  static const scalar* row_ptr(const matrix& m, index_t t, index_t batch) {
+    return B::ptr(m) + static_cast<std::size_t>(t) * static_cast<std::size_t>(batch) * static_cast<std::size_t>(m.cols());
   }
 
   matrix wi_, wh_, bi_, bh_, dwi_, dwh_, dbi_, dbh_;
-  matrix gi_, gh_, gates_, dgi_, dgh_, dh_next_;
-  const matrix* x_ = nullptr;
-  const matrix* h_all_ = nullptr;
-  index_t steps_ = 0, batch_ = 0;
+  matrix dgi_, dgh_, dh_next_;  // backward() scratch
 };
 
 }  // namespace nn

@@ -88,32 +88,38 @@ class LayerNorm {
 
   index_t features() const noexcept { return gamma_.cols(); }
 
-  void forward(const matrix& x, matrix& y) {
+  /// What forward() leaves for backward(): the normalised input and each row's 1 / std.
+  struct cache {
+    matrix xhat, inv_std;
+    bool ready = false;
+  };
+
+  void forward(const matrix& x, matrix& y, cache& c) const {
     if (x.cols() != features()) {
       throw config_error("LayerNorm::forward: input has " + std::to_string(x.cols()) + " columns, expected " +
                          std::to_string(features()));
     }
-    xhat_.resize(x.rows(), x.cols());
+    c.xhat.resize(x.rows(), x.cols());
     y.resize(x.rows(), x.cols());
-    inv_std_.resize(x.rows(), 1);
+    c.inv_std.resize(x.rows(), 1);
     const auto f = static_cast<std::size_t>(x.cols());
     B::launch(static_cast<std::size_t>(x.rows()),
-              kernels::layer_norm_row<scalar>{B::ptr(x), B::ptr(gamma_), B::ptr(beta_), B::ptr(xhat_), B::ptr(y),
-                                              B::ptr(inv_std_), f, static_cast<scalar>(eps_)},
+              kernels::layer_norm_row<scalar>{B::ptr(x), B::ptr(gamma_), B::ptr(beta_), B::ptr(c.xhat), B::ptr(y),
+                                              B::ptr(c.inv_std), f, static_cast<scalar>(eps_)},
               f);
-    have_forward_ = true;
+    c.ready = true;
   }
 
-  void backward(const matrix& dy, matrix& dx) {
-    if (!have_forward_) throw config_error("LayerNorm::backward called before forward");
-    B::require_same_shape(dy, xhat_, "LayerNorm::backward");
+  void backward(const cache& c, const matrix& dy, matrix& dx) {
+    if (!c.ready) throw config_error("LayerNorm::backward called before forward");
+    B::require_same_shape(dy, c.xhat, "LayerNorm::backward");
     const auto n = static_cast<std::size_t>(dy.rows());
     const auto f = static_cast<std::size_t>(dy.cols());
-    B::launch(f, kernels::column_grad_sums<scalar>{B::ptr(dy), B::ptr(xhat_), B::ptr(dgamma_), B::ptr(dbeta_),
+    B::launch(f, kernels::column_grad_sums<scalar>{B::ptr(dy), B::ptr(c.xhat), B::ptr(dgamma_), B::ptr(dbeta_),
                                                    B::ptr(sum_a_), B::ptr(sum_b_), n, f},
               n);
     dx.resize(dy.rows(), dy.cols());
-    B::launch(n, kernels::layer_norm_dx<scalar>{B::ptr(dy), B::ptr(xhat_), B::ptr(gamma_), B::ptr(inv_std_), B::ptr(dx), f},
+    B::launch(n, kernels::layer_norm_dx<scalar>{B::ptr(dy), B::ptr(c.xhat), B::ptr(gamma_), B::ptr(c.inv_std), B::ptr(dx), f},
               f);
   }
 
@@ -131,8 +137,8 @@ class LayerNorm {
 
  private:
   double eps_;
-  bool have_forward_ = false;
-  matrix gamma_, beta_, dgamma_, dbeta_, sum_a_, sum_b_, xhat_, inv_std_;
+  matrix gamma_, beta_, dgamma_, dbeta_;
+  matrix sum_a_, sum_b_;  // backward() scratch
 };
 
 }  // namespace nn

@@ -90,38 +90,47 @@ class LSTMCell {
   index_t in() const noexcept { return wi_.rows(); }
   index_t hidden() const noexcept { return wh_.rows(); }
 
-  /// (h_out, c_out) = LSTM(x, h, c). x, h and c must stay alive and unchanged until backward().
-  void forward(const matrix& x, const matrix& h, const matrix& c, matrix& h_out, matrix& c_out) {
+  /// What forward() leaves for backward(): the inputs (referenced), the gate activations and tanh(c').
+  struct cache {
+    const matrix* x = nullptr;
+    const matrix* h = nullptr;
+    const matrix* c = nullptr;
+    matrix gates, tanh_c;
+  };
+
+  /// (h_out, c_out) = LSTM(x, h, c). x, h and c must stay alive, unchanged and at the same address
+  /// until backward().
+  void forward(const matrix& x, const matrix& h, const matrix& c, matrix& h_out, matrix& c_out, cache& k) const {
     if (x.cols() != in() || h.cols() != hidden() || c.cols() != hidden() || h.rows() != x.rows() ||
         c.rows() != x.rows()) {
       throw config_error("LSTMCell::forward: expected x batch x " + std::to_string(in()) + ", h and c batch x " +
                          std::to_string(hidden()));
     }
-    B::gemm(false, false, scalar(1), x, wi_, scalar(0), gates_);
-    B::gemm(false, false, scalar(1), h, wh_, scalar(1), gates_);
-    B::add_row_broadcast(gates_, b_);
+    B::gemm(false, false, scalar(1), x, wi_, scalar(0), k.gates);
+    B::gemm(false, false, scalar(1), h, wh_, scalar(1), k.gates);
+    B::add_row_broadcast(k.gates, b_);
     h_out.resize(x.rows(), hidden());
     c_out.resize(x.rows(), hidden());
-    tanh_c_.resize(x.rows(), hidden());
-    B::launch(h_out.size(), kernels::lstm_forward<scalar>{B::ptr(gates_), B::ptr(c), B::ptr(c_out), B::ptr(h_out),
-                                                          B::ptr(tanh_c_), static_cast<std::size_t>(hidden())});
-    x_ = &x;
-    h_ = &h;
-    c_ = &c;
+    k.tanh_c.resize(x.rows(), hidden());
+    B::launch(h_out.size(), kernels::lstm_forward<scalar>{B::ptr(k.gates), B::ptr(c), B::ptr(c_out), B::ptr(h_out),
+                                                          B::ptr(k.tanh_c), static_cast<std::size_t>(hidden())});
+    k.x = &x;
+    k.h = &h;
+    k.c = &c;
   }
 
   /// Gradients of h_out and c_out (dc_out may be null) -> dx, dh, dc; accumulates parameter gradients.
-  void backward(const matrix& dh_out, const matrix* dc_out, matrix& dx, matrix& dh, matrix& dc) {
-    if (x_ == nullptr) throw config_error("LSTMCell::backward called before forward");
-    B::require_same_shape(dh_out, tanh_c_, "LSTMCell::backward");
-    if (dc_out != nullptr) B::require_same_shape(*dc_out, tanh_c_, "LSTMCell::backward");
-    dgates_.resize(gates_.rows(), gates_.cols());
+  void backward(const cache& k, const matrix& dh_out, const matrix* dc_out, matrix& dx, matrix& dh, matrix& dc) {
+    if (k.x == nullptr) throw config_error("LSTMCell::backward called before forward");
+    B::require_same_shape(dh_out, k.tanh_c, "LSTMCell::backward");
+    if (dc_out != nullptr) B::require_same_shape(*dc_out, k.tanh_c, "LSTMCell::backward");
+    dgates_.resize(k.gates.rows(), k.gates.cols());
     dc.resize(dh_out.rows(), dh_out.cols());
-    B::launch(dh_out.size(), kernels::lstm_backward<scalar>{B::ptr(gates_), B::ptr(*c_), B::ptr(tanh_c_), B::ptr(dh_out),
+    B::launch(dh_out.size(), kernels::lstm_backward<scalar>{B::ptr(k.gates), B::ptr(*k.c), B::ptr(k.tanh_c), B::ptr(dh_out),
                                                             dc_out == nullptr ? nullptr : B::ptr(*dc_out), B::ptr(dgates_),
                                                             B::ptr(dc), static_cast<std::size_t>(hidden())});
-    B::gemm(true, false, scalar(1), *x_, dgates_, scalar(1), dwi_);
-    B::gemm(true, false, scalar(1), *h_, dgates_, scalar(1), dwh_);
+    B::gemm(true, false, scalar(1), *k.x, dgates_, scalar(1), dwi_);
+    B::gemm(true, false, scalar(1), *k.h, dgates_, scalar(1), dwh_);
     B::col_sum(dgates_, db_, scalar(1));
     B::gemm(false, true, scalar(1), dgates_, wi_, scalar(0), dx);
     B::gemm(false, true, scalar(1), dgates_, wh_, scalar(0), dh);
@@ -146,10 +155,7 @@ class LSTMCell {
 
  private:
   matrix wi_, wh_, b_, dwi_, dwh_, db_;
-  matrix gates_, dgates_, tanh_c_;
-  const matrix* x_ = nullptr;
-  const matrix* h_ = nullptr;
-  const matrix* c_ = nullptr;
+  matrix dgates_;  // backward() scratch
 };
 
 }  // namespace nn

@@ -1,5 +1,7 @@
 // MLP<B, Op>: Dense layers with the activation Op (ReLU by default) after every hidden layer,
 // optional dropout after each hidden activation, and a linear (or activated) last layer.
+// Like every layer, the per-forward state (each sub-layer's cache and the hidden activations)
+// lives in a caller-owned MLP::cache; cache::replay makes the dropout layers reuse their masks.
 #pragma once
 
 #include <cstddef>
@@ -43,9 +45,6 @@ class MLP {
       act_.emplace_back();
       drop_.emplace_back(options.dropout);
     }
-    pre_.resize(n);
-    post_.resize(n);
-    out_.resize(n);
     reset(seed);
   }
 
@@ -59,37 +58,60 @@ class MLP {
   }
   void eval() { train(false); }
 
-  /// y = MLP(x). x must stay alive and unchanged until backward().
-  void forward(const matrix& x, matrix& y) {
+  /// What forward() leaves for backward()/tangent(): every sub-layer's cache and the hidden
+  /// activations. Moving a cache keeps it valid (the matrices are held in std::vectors).
+  struct cache {
+    std::vector<typename Dense<B>::cache> dense;
+    std::vector<typename Activation<B, Op>::cache> act;
+    std::vector<typename Dropout<B>::cache> drop;
+    std::vector<matrix> pre, post, out;
+    bool replay = false;  ///< set by the caller: the next forward reuses the dropout masks
+  };
+
+  /// y = MLP(x). x (and y, when the last layer is activated) must stay alive, unchanged and at the
+  /// same address until backward().
+  void forward(const matrix& x, matrix& y, cache& c) {
+    const std::size_t n = dense_.size();
+    if (c.dense.size() != n) {
+      c.dense.resize(n);
+      c.act.resize(n);
+      c.drop.resize(n);
+      c.pre.resize(n);
+      c.post.resize(n);
+      c.out.resize(n);
+    }
     const matrix* in = &x;
-    for (std::size_t l = 0; l < dense_.size(); ++l) {
-      const bool last = l + 1 == dense_.size();
+    for (std::size_t l = 0; l < n; ++l) {
+      const bool last = l + 1 == n;
       if (last && !options_.activate_last) {
-        dense_[l].forward(*in, y);
+        dense_[l].forward(*in, y, c.dense[l]);
         break;
       }
-      dense_[l].forward(*in, pre_[l]);
+      dense_[l].forward(*in, c.pre[l], c.dense[l]);
       if (last) {
-        act_[l].forward(pre_[l], y);
+        act_[l].forward(c.pre[l], y, c.act[l]);
         break;
       }
-      act_[l].forward(pre_[l], post_[l]);
+      act_[l].forward(c.pre[l], c.post[l], c.act[l]);
       if (options_.dropout > 0.0) {
-        drop_[l].forward(post_[l], out_[l]);
-        in = &out_[l];
+        c.drop[l].replay = c.replay;
+        drop_[l].forward(c.post[l], c.out[l], c.drop[l]);
+        in = &c.out[l];
       } else {
-        in = &post_[l];
+        in = &c.post[l];
       }
     }
   }
 
   /// Accumulates parameter gradients; dx = dL/dx.
-  void backward(const matrix& dy, matrix& dx) { backward_impl(dy, &dx); }
-  void backward(const matrix& dy) { backward_impl(dy, nullptr); }
+  void backward(const cache& c, const matrix& dy, matrix& dx) { backward_impl(c, dy, &dx); }
+  void backward(const cache& c, const matrix& dy) { backward_impl(c, dy, nullptr); }
 
   /// Forward mode: y_dot for input tangent x_dot (nullptr: constant input) and a direction whose
-  /// parts [first, first + parameter_parts()) are this MLP's parameters in visit order.
-  void tangent(const matrix* x_dot, const param_set<B>& dir, std::size_t first, matrix& y_dot) {
+  /// parts [first, first + parameter_parts()) are this MLP's parameters in visit order, at the
+  /// forward that filled c (same dropout masks).
+  void tangent(const cache& c, const matrix* x_dot, const param_set<B>& dir, std::size_t first, matrix& y_dot) {
+    if (c.dense.size() != dense_.size()) throw config_error("MLP::tangent called before forward");
     const matrix* in = x_dot;
     std::size_t part = first;
     for (std::size_t l = 0; l < dense_.size(); ++l) {
@@ -98,17 +120,17 @@ class MLP {
       const matrix& db = dense_[l].parameter_parts() > 1 ? dir[part + 1] : dir[part];
       part += dense_[l].parameter_parts();
       if (last && !options_.activate_last) {
-        dense_[l].tangent(in, dw, db, y_dot);
+        dense_[l].tangent(c.dense[l], in, dw, db, y_dot);
         break;
       }
-      dense_[l].tangent(in, dw, db, t1_);
+      dense_[l].tangent(c.dense[l], in, dw, db, t1_);
       if (last) {
-        act_[l].tangent(t1_, y_dot);
+        act_[l].tangent(c.act[l], t1_, y_dot);
         break;
       }
-      act_[l].tangent(t1_, t2_);
+      act_[l].tangent(c.act[l], t1_, t2_);
       if (options_.dropout > 0.0) {
-        drop_[l].tangent(t2_, t1_);
+        drop_[l].tangent(c.drop[l], t2_, t1_);
         swap(t1_, t3_);
       } else {
         swap(t2_, t3_);
@@ -143,27 +165,28 @@ class MLP {
   }
 
  private:
-  void backward_impl(const matrix& dy, matrix* dx) {
+  void backward_impl(const cache& c, const matrix& dy, matrix* dx) {
+    if (c.dense.size() != dense_.size()) throw config_error("MLP::backward called before forward");
     const matrix* g = &dy;
     for (std::size_t l = dense_.size(); l-- > 0;) {
       const bool last = l + 1 == dense_.size();
       if (!last || options_.activate_last) {
         if (!last && options_.dropout > 0.0) {
-          drop_[l].backward(*g, ga_);
-          act_[l].backward(ga_, gb_);
+          drop_[l].backward(c.drop[l], *g, ga_);
+          act_[l].backward(c.act[l], ga_, gb_);
         } else {
-          act_[l].backward(*g, gb_);
+          act_[l].backward(c.act[l], *g, gb_);
         }
         g = &gb_;
       }
       if (l == 0) {
         if (dx != nullptr) {
-          dense_[l].backward(*g, *dx);
+          dense_[l].backward(c.dense[l], *g, *dx);
         } else {
-          dense_[l].backward(*g);
+          dense_[l].backward(c.dense[l], *g);
         }
       } else {
-        dense_[l].backward(*g, gc_);
+        dense_[l].backward(c.dense[l], *g, gc_);
         swap(gc_, gd_);
         g = &gd_;
       }
@@ -174,9 +197,8 @@ class MLP {
   std::vector<Dense<B>> dense_;
   std::vector<Activation<B, Op>> act_;
   std::vector<Dropout<B>> drop_;
-  std::vector<matrix> pre_, post_, out_;
-  matrix ga_, gb_, gc_, gd_;
-  matrix t1_, t2_, t3_;
+  matrix ga_, gb_, gc_, gd_;  // backward() scratch
+  matrix t1_, t2_, t3_;       // tangent() scratch
 };
 
 }  // namespace nn

@@ -1,5 +1,5 @@
 // Umbrella header of denoise/nn: layers, initialisers, the parameter interface (snapshot,
-// virtual step, JVP), optimizers and gradient checks. Eigen-free: nvcc units may include it.
+// virtual step, JVP, per-sample gradients), optimizers and gradient checks. Eigen-free: nvcc units may include it.
 #pragma once
 
 #include "activation.hpp"
@@ -18,6 +18,7 @@
 #include "optim/adam.hpp"
 #include "optim/sgd.hpp"
 #include "parameter.hpp"
+#include "per_sample.hpp"
 #include "relu.hpp"
 #include "sigmoid.hpp"
 #include "snapshot.hpp"

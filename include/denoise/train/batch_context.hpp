@@ -1,6 +1,7 @@
-// What a Denoiser sees for one mini-batch. Backend vectors hold one entry per loss sample (see the
-// Loss policy: a logit for BCE, a (positive, negative) pair for BPR, a group for softmax); host
-// spans hold the per-sample instance ids. The ground-truth noise flag is never part of it.
+// What a weighting method (a Denoiser: T-CE, R-CE, inverse frequency, Ge's controller) sees for
+// one mini-batch. Backend vectors hold one entry per loss sample (see the Loss policy: a logit for
+// BCE, a (positive, negative) pair for BPR, a group for softmax); `anchor` maps each sample to the
+// batch row of the interaction it is about. The ground-truth noise flag is never part of it.
 #pragma once
 
 #include <cstddef>
@@ -13,29 +14,23 @@
 namespace denoise {
 namespace train {
 
-template <class B, class Model>
+template <class B, class Model, class Input = typename Model::batch_type>
 struct batch_context {
   const typename B::vector& loss;        ///< per-sample loss ℓ_s
   const typename B::vector& prediction;  ///< per-sample ŷ_s (BCE: sigmoid(z); BPR: sigmoid(z+ - z-))
   const typename B::vector& positive;    ///< 1 for samples anchored at an observed interaction, else 0
   const typename B::vector& logits;      ///< the model's logits for the batch (layout below)
-  span<const offset_t> instance;         ///< host: stable instance id of each sample's anchor interaction
-  span<const index_t> item;              ///< host: item of each sample's anchor (its positive item)
+  span<const offset_t> instance;         ///< host: stable instance id of each sample's anchor row
+  span<const index_t> item;              ///< host: item of each sample's anchor row (pair models; else empty)
   losses::layout layout;                 ///< how logits are grouped (positive + its negatives)
   std::size_t epoch;                     ///< 0-based
   std::uint64_t iteration;               ///< 0-based, counted over the whole run
   Model& model;
+  const Input& input;                    ///< the model's input for this batch (e.g. data::pair_batch)
+  const typename B::vector& labels;      ///< one label per row (logit)
+  const typename B::index_vector& anchor;  ///< device: the batch row each sample is about
 
   std::size_t samples() const noexcept { return loss.size(); }
-};
-
-/// What a Denoiser's on_epoch_end sees.
-template <class Model>
-struct epoch_context {
-  std::size_t epoch;         ///< 0-based epoch that just ended
-  std::uint64_t iterations;  ///< iterations run so far
-  double train_loss;         ///< weighted mean training loss of the epoch
-  Model& model;
 };
 
 }  // namespace train

@@ -23,10 +23,20 @@ struct trainer_options {
   std::uint64_t seed = 0;         ///< every random stream of the run derives from it
   std::vector<int> ks{20};        ///< cut-offs of the validation ranking metrics
   index_t eval_block_users = 256; ///< users scored per block during evaluation
+  /// Keep each instance's mean weight and loss per epoch (on the backend; copied to the host once
+  /// per epoch) for fit_result and the denoising-quality metrics. Off saves a kernel per batch.
+  bool track_instances = true;
+  /// Stop with divergence_error when a batch's training loss exceeds this many times the loss of
+  /// the run's first batch (the untrained model's): a learning rate far too high makes the loss
+  /// explode long before it overflows to NaN, while the metrics still look plausible. 0 turns the
+  /// check off (a non-finite loss always stops the run).
+  double divergence_ratio = 1000.0;
 
   void validate() const {
     if (epochs == 0) throw config_error("must be positive", location::of_field("epochs"));
     if (batch_size == 0) throw config_error("must be positive", location::of_field("batch_size"));
+    if (!(divergence_ratio == 0.0 || divergence_ratio > 1.0))
+      throw config_error("must be 0 (off) or greater than 1", location::of_field("divergence_ratio"));
     for (int k : ks)
       if (k <= 0) throw config_error("every K must be positive", location::of_field("ks"));
   }

@@ -1,17 +1,28 @@
-// Trainer<Model, Loss, Denoiser, Optimizer, Backend>: mini-batch training of a recommender on
-// implicit feedback, with an in-training denoiser deciding each sample's weight.
+// Trainer<Model, Loss, Method, Optimizer, Evaluator>: mini-batch training of a recommender with an
+// in-training denoising method, every moving part a compile-time policy:
 //
-// Each iteration: a batch of positives with their sampled negatives -> model.forward -> per-sample
-// loss -> denoiser weights -> weighted loss gradient -> model.backward -> optimizer step. After each
-// epoch: validation ranking metrics, denoising quality against ground-truth flags (reporting only;
-// never shown to the denoiser), the denoiser's on_epoch_end, then the callbacks.
+//   Model      batch-typed (pairs, field rows, sequences); forward/backward on a caller-owned
+//              workspace (docs/policies/model.md)
+//   Loss       per-sample values and gradients (BCE, BPR, sampled softmax)
+//   Method     weighting level: turns the batch's per-sample losses into weights (ADT, heuristics,
+//              Ge's controller); or step-owning level: performs the update itself (SGDL)
+//              (docs/policies/method.md)
+//   Optimizer  SGD, Adam
+//   Evaluator  validation metrics: evaluators::Ranking (top-K over all items) or
+//              evaluators::Classification (AUC, LogLoss) (docs/policies/evaluator.md)
+//   Batcher    given to fit(): batchers::NegativeSampling<Sampler> (positives + sampled
+//              negatives), batchers::LabelledPairs (labelled rows, fixed order)
+//              (docs/policies/batcher.md). It is an object because it refers to its data.
+//
+// Each iteration runs the method's step on one batch. After each epoch: validation, denoising
+// quality against ground-truth flags when the data has them (reporting only; never shown to the
+// method), the method's on_epoch_end (which sees the validation result), then the callbacks.
 //
 //   models::GMF<backends::Eigen<>> model(n_users, n_items);
 //   train::Trainer<decltype(model), losses::BCE> trainer(model);
 //   auto result = trainer.fit(train_data, sampler, &validation, train::progress{});
 #pragma once
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -26,68 +37,86 @@
 #include "../core/error.hpp"
 #include "../core/random.hpp"
 #include "../data/interactions.hpp"
-#include "../data/negative_batcher.hpp"
+#include "../losses/static_checks.hpp"
 #include "../methods/none.hpp"
 #include "../methods/static_checks.hpp"
-#include "../losses/static_checks.hpp"
 #include "../metrics/denoising_quality.hpp"
-#include "../metrics/ranking_evaluator.hpp"
 #include "../models/static_checks.hpp"
 #include "../nn/optim/adam.hpp"
 #include "../nn/parameter.hpp"
+#include "batch.hpp"
 #include "batch_context.hpp"
+#include "batchers/negative_sampling.hpp"
+#include "batchers/static_checks.hpp"
 #include "callbacks/callback_traits.hpp"
+#include "epoch_context.hpp"
+#include "evaluators/ranking.hpp"
+#include "evaluators/static_checks.hpp"
 #include "options.hpp"
+#include "step_context.hpp"
 
 namespace denoise {
 namespace train {
 
-template <class Model, class Loss, class Denoiser = methods::None,
-          class Optimizer = nn::Adam<typename Model::backend>, class Backend = typename Model::backend>
+template <class Model, class Loss, class Method = methods::None,
+          class Optimizer = nn::Adam<typename Model::backend>, class Evaluator = evaluators::Ranking>
 class Trainer {
-  static_assert(backends::check_backend<Backend>(), "");
   static_assert(models::check_model<Model>(), "");
-  static_assert(losses::check_loss<Loss, Backend>(), "");
-  static_assert(methods::check_denoiser<Denoiser, Backend, Model>(), "");
+  static_assert(backends::check_backend<typename Model::backend>(), "");
+  static_assert(losses::check_loss<Loss, typename Model::backend>(), "");
+  static_assert(methods::check_method<Method, Model, Loss, Optimizer>(), "");
+  static_assert(evaluators::check_evaluator<Evaluator, typename Model::backend, Model>(), "");
 
  public:
-  using backend = Backend;
-  using scalar = typename Backend::scalar;
-  using vector = typename Backend::vector;
-  using matrix = typename Backend::matrix;
-  using index_vector = typename Backend::index_vector;
-  using denoiser_state = typename Denoiser::template State<Backend>;
+  using backend = typename Model::backend;
+  using B = backend;
+  using scalar = typename B::scalar;
+  using vector = typename B::vector;
+  using input_type = typename Model::batch_type;
+  using batch_type = train::batch<B, input_type>;
+  using method_state = typename Method::template State<B>;
+  using evaluator_state = typename Evaluator::template State<B>;
+  using target_type = typename Evaluator::target_type;
+  using result_type = typename Evaluator::result_type;
+  using step_context_type = step_context<Model, Loss, Optimizer>;
 
-  /// The trainer keeps a reference to `model`; the optimizer and denoiser policies are taken by value.
-  explicit Trainer(Model& model, Optimizer optimizer = Optimizer{}, Denoiser denoiser = Denoiser{},
-                   trainer_options options = {})
-      : model_(model), optimizer_(std::move(optimizer)), denoiser_(std::move(denoiser)), options_(std::move(options)) {
+  /// The trainer keeps a reference to `model`; the optimizer, method and evaluator policies are
+  /// taken by value.
+  explicit Trainer(Model& model, Optimizer optimizer = Optimizer{}, Method method = Method{},
+                   trainer_options options = {}, Evaluator evaluator = Evaluator{})
+      : model_(model), optimizer_(std::move(optimizer)), method_(std::move(method)),
+        evaluator_policy_(std::move(evaluator)), options_(std::move(options)) {
     options_.validate();
   }
 
   const trainer_options& options() const noexcept { return options_; }
   Optimizer& optimizer() noexcept { return optimizer_; }
+  const Method& method() const noexcept { return method_; }
 
-  /// Trains on the positives of `train` (label > 0), each with options().negatives negatives from
-  /// `sampler`, for options().epochs epochs (or until a callback stops it). `validation` may be null.
-  /// Callbacks are any objects with some of: on_train_begin(const trainer_options&),
-  /// bool on_epoch_end(const epoch_record&, Model&) (true stops), on_train_end(Model&, fit_result&).
+  /// Implicit-feedback training: the positives of `train` (label > 0), each with
+  /// options().negatives negatives from `sampler` (the batchers::NegativeSampling batcher).
   template <class Sampler, class... Callbacks>
-  fit_result fit(const data::Interactions& train, const Sampler& sampler, const ranking_target* validation,
+  fit_result fit(const data::Interactions& train, const Sampler& sampler, const target_type* validation,
                  Callbacks&&... callbacks) {
-    if (train.n_users() > model_.users() || train.n_items() > model_.items()) {
-      throw config_error("the training data has " + std::to_string(train.n_users()) + " users and " +
-                             std::to_string(train.n_items()) + " items, more than the model's " +
-                             std::to_string(model_.users()) + " x " + std::to_string(model_.items()),
-                         location::of_field("model"));
-    }
-    data::NegativeBatcher<Sampler> batcher(train, sampler, options_.batch_size, options_.negatives,
-                                           data::Order::shuffled, random::derive_seed(options_.seed, "batches"));
-    if (batcher.positives() == 0) throw config_error("the training data has no positives", location::of_field("train"));
-    denoiser_state state(denoiser_, random::derive_seed(options_.seed, "denoiser"));
-    metrics::ranking_evaluator evaluator(metrics::ranking_options{options_.ks, options_.eval_block_users, 0,
-                                                                  metrics::top_k_method::partial});
-    const losses::layout full_layout{0, options_.negatives + 1};
+    const batchers::NegativeSampling<Sampler> batcher(train, sampler);
+    return fit(batcher, validation, std::forward<Callbacks>(callbacks)...);
+  }
+
+  /// Trains on the batches of `batcher` for options().epochs epochs (or until a callback stops
+  /// it), validating on `validation` (may be null) after every epoch. Callbacks are any objects with
+  /// some of: on_train_begin(const trainer_options&), bool on_epoch_end(const epoch_record&, Model&)
+  /// (true stops), on_train_end(Model&, fit_result&).
+  template <class Batcher, class... Callbacks,
+            class = std::enable_if_t<!std::is_same<std::decay_t<Batcher>, data::Interactions>::value>>
+  fit_result fit(const Batcher& batcher, const target_type* validation, Callbacks&&... callbacks) {
+    static_assert(batchers::check_batcher<Batcher, B, Model>(), "");
+    typename Batcher::template State<B> batches(batcher, options_, random::derive_seed(options_.seed, "batches"));
+    require_model_covers(batches);
+    method_state state(method_, random::derive_seed(options_.seed, "denoiser"));
+    evaluator_state evaluator(evaluator_policy_, options_);
+    buffers_.track = options_.track_instances;
+    buffers_.divergence_ratio = options_.divergence_ratio;
+    buffers_.first_loss = -1.0;
 
     fit_result result;
     result.history.reserve(options_.epochs);
@@ -96,47 +125,26 @@ class Trainer {
     std::uint64_t iteration = 0;
     for (std::size_t epoch = 0; epoch < options_.epochs; ++epoch) {
       const auto started = std::chrono::steady_clock::now();
-      batcher.start_epoch(epoch);
-      begin_weight_tracking(train);
+      batches.start_epoch(epoch);
+      if (buffers_.track) buffers_.tracker.begin_epoch(batches.instances());
+      buffers_.loss_sum = buffers_.weight_sum = 0.0;
+      buffers_.samples = 0;
       model_.train(true);
-      double loss_sum = 0.0, weight_sum = 0.0;
-      std::size_t samples = 0;
 
-      while (batcher.next(batch_)) {
-        const losses::layout l{batch_.size() / full_layout.group_size, full_layout.group_size};
-        upload_batch();
-        model_.forward(users_, items_, logits_);
-        Loss::template forward<Backend>(logits_, labels_, l, loss_, prediction_, positive_);
-        map_sample_instances(l);
-        const batch_context<Backend, Model> ctx{loss_,
-                                                prediction_,
-                                                positive_,
-                                                logits_,
-                                                span<const offset_t>(sample_instance_),
-                                                span<const index_t>(sample_item_),
-                                                l,
-                                                epoch,
-                                                iteration,
-                                                model_};
-        const scalar divisor = state.on_batch(ctx, weights_);
-        Backend::require_same_size(weights_.size(), loss_.size(), "denoiser weights");
-        const double weighted = static_cast<double>(Backend::dot(weights_, loss_));
-        if (!std::isfinite(weighted)) {
-          throw divergence_error("the training loss is not finite at epoch " + std::to_string(epoch + 1) +
-                                     ", iteration " + std::to_string(iteration + 1) +
-                                     " (lower the learning rate or check the data)",
-                                 location::of_field("loss"));
+      while (batches.next(batch_)) {
+        map_samples();
+        step_context_type ctx(model_, optimizer_, batch_, workspace_, buffers_, epoch, iteration);
+        buffers_.reported = false;
+        if constexpr (methods::is_weighting_v<Method, B, Model>) {
+          weighting_step(state, ctx);
+        } else {
+          state.step(ctx);
+          if (!buffers_.reported) {
+            throw config_error(std::string("the step-owning method '") + Method::name() +
+                                   "' did not call step_context::report() in its step",
+                               location::of_field("method"));
+          }
         }
-        loss_sum += weighted;
-        weight_sum += static_cast<double>(divisor);
-        samples += loss_.size();
-        track_weights();
-
-        nn::zero_grad<Backend>(model_);
-        const scalar scale = divisor > scalar(0) ? scalar(1) / divisor : scalar(0);
-        Loss::template backward<Backend>(logits_, labels_, l, weights_, scale, dlogits_);
-        model_.backward(dlogits_);
-        optimizer_.step(model_);
         ++iteration;
       }
 
@@ -144,18 +152,20 @@ class Trainer {
       record.epoch = epoch + 1;
       record.epochs = options_.epochs;
       record.iterations = iteration;
-      record.train_loss = weight_sum > 0.0 ? loss_sum / weight_sum : 0.0;
-      record.samples = samples;
+      record.train_loss = buffers_.weight_sum > 0.0 ? buffers_.loss_sum / buffers_.weight_sum : 0.0;
+      record.samples = buffers_.samples;
       record.seconds = seconds_since(started);
-      record.samples_per_second = record.seconds > 0.0 ? static_cast<double>(samples) / record.seconds : 0.0;
-      finish_weight_tracking(train, result, record.denoising);
-
-      state.on_epoch_end(epoch_context<Model>{epoch, iteration, record.train_loss, model_});
+      record.samples_per_second = record.seconds > 0.0 ? static_cast<double>(record.samples) / record.seconds : 0.0;
+      if (buffers_.track) {
+        buffers_.tracker.finish(result.instance_weights, result.instance_losses);
+        denoising_quality(batches.noise_flags(), result.instance_weights, record.denoising);
+      }
       if (validation != nullptr) {
         const auto eval_started = std::chrono::steady_clock::now();
-        record.validation = evaluate(evaluator, *validation).metrics();
+        record.validation = evaluator.evaluate(model_, *validation).metrics();
         record.eval_seconds = seconds_since(eval_started);
       }
+      state.on_epoch_end(epoch_context<Model>{epoch, iteration, record.train_loss, model_, record.validation});
       result.history.push_back(record);
       result.best_epoch = record.epoch;
       bool stop = false;
@@ -169,11 +179,10 @@ class Trainer {
     return result;
   }
 
-  /// Ranking metrics of the model on `target` (in evaluation mode).
-  metrics::ranking_result evaluate(const ranking_target& target) {
-    metrics::ranking_evaluator evaluator(metrics::ranking_options{options_.ks, options_.eval_block_users, 0,
-                                                                  metrics::top_k_method::partial});
-    return evaluate(evaluator, target);
+  /// The evaluator's result for the model on `target` (in evaluation mode).
+  result_type evaluate(const target_type& target) {
+    evaluator_state evaluator(evaluator_policy_, options_);
+    return evaluator.evaluate(model_, target);
   }
 
  private:
@@ -181,80 +190,66 @@ class Trainer {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
-  metrics::ranking_result evaluate(metrics::ranking_evaluator& evaluator, const ranking_target& target) {
-    model_.eval();
-    auto scorer = [this](span<const index_t> users, span<float> out) {
-      host_users_.assign(users.begin(), users.end());
-      Backend::from_host(host_users_, eval_users_);
-      model_.score(eval_users_, scores_);
-      Backend::to_host(scores_, host_scores_);
-      std::transform(host_scores_.begin(), host_scores_.end(), out.begin(),
-                     [](scalar s) { return static_cast<float>(s); });
-    };
-    auto result = evaluator.evaluate(scorer, model_.items(), target.exclude, target.relevant);
-    model_.train(true);
-    return result;
-  }
-
-  void upload_batch() {
-    host_labels_.assign(batch_.label_buffer.begin(), batch_.label_buffer.end());
-    Backend::from_host(batch_.user_buffer, users_);
-    Backend::from_host(batch_.item_buffer, items_);
-    Backend::from_host(host_labels_, labels_);
-  }
-
-  // Instance id and item of each loss sample's anchor (the interaction the sample is about).
-  void map_sample_instances(const losses::layout& l) {
-    const std::size_t n = Loss::sample_count(l);
-    sample_instance_.resize(n);
-    sample_item_.resize(n);
-    for (std::size_t s = 0; s < n; ++s) {
-      const std::size_t a = Loss::anchor(s, l);
-      sample_instance_[s] = batch_.instance_buffer[a];
-      sample_item_[s] = batch_.item_buffer[a];
-    }
-  }
-
-  void begin_weight_tracking(const data::Interactions& train) {
-    const auto n = static_cast<std::size_t>(train.instance_capacity());
-    weight_total_.assign(n, 0.0);
-    loss_total_.assign(n, 0.0);
-    weight_count_.assign(n, 0u);
-  }
-  void track_weights() {
-    Backend::to_host(weights_, host_weights_);
-    Backend::to_host(loss_, host_losses_);
-    for (std::size_t s = 0; s < sample_instance_.size(); ++s) {
-      const offset_t id = sample_instance_[s];
-      if (id < 0) continue;
-      weight_total_[static_cast<std::size_t>(id)] += static_cast<double>(host_weights_[s]);
-      loss_total_[static_cast<std::size_t>(id)] += static_cast<double>(host_losses_[s]);
-      ++weight_count_[static_cast<std::size_t>(id)];
-    }
-  }
-  // Mean weight per instance over the epoch; denoising quality when ground-truth flags exist.
-  void finish_weight_tracking(const data::Interactions& train, fit_result& result, metrics::metric_list& out) {
-    auto& instance_weights = result.instance_weights;
-    instance_weights.assign(weight_total_.size(), std::numeric_limits<float>::quiet_NaN());
-    result.instance_losses.assign(weight_total_.size(), std::numeric_limits<float>::quiet_NaN());
-    for (std::size_t id = 0; id < weight_total_.size(); ++id) {
-      if (weight_count_[id] > 0) {
-        const auto count = static_cast<double>(weight_count_[id]);
-        instance_weights[id] = static_cast<float>(weight_total_[id] / count);
-        result.instance_losses[id] = static_cast<float>(loss_total_[id] / count);
+  template <class State>
+  void require_model_covers(const State& batches) const {
+    if constexpr (std::is_same<typename input_type::kind, data::pairs_tag>::value) {
+      if (batches.users() > model_.users() || batches.items() > model_.items()) {
+        throw config_error("the training data has " + std::to_string(batches.users()) + " users and " +
+                               std::to_string(batches.items()) + " items, more than the model's " +
+                               std::to_string(model_.users()) + " x " + std::to_string(model_.items()),
+                           location::of_field("model"));
       }
     }
-    const auto noisy = train.noisy();
-    if (noisy.empty()) return;
-    const auto labels = train.labels();
-    const auto instances = train.instances();
+  }
+
+  // The weighting level: forward, the method's weights, then the standard update.
+  void weighting_step(method_state& state, step_context_type& ctx) {
+    ctx.forward();
+    const batch_context<B, Model> view{ctx.loss(),
+                                       ctx.prediction(),
+                                       ctx.positive(),
+                                       ctx.logits(),
+                                       span<const offset_t>(buffers_.sample_instance),
+                                       span<const index_t>(buffers_.sample_item),
+                                       batch_.layout,
+                                       ctx.epoch(),
+                                       ctx.iteration(),
+                                       model_,
+                                       batch_.input,
+                                       batch_.labels,
+                                       buffers_.anchor};
+    const scalar divisor = state.on_batch(view, buffers_.weights);
+    B::require_same_size(buffers_.weights.size(), ctx.loss().size(), "method weights");
+    ctx.report(buffers_.weights, divisor);
+    ctx.backward(buffers_.weights, divisor);
+    ctx.update();
+  }
+
+  // Each loss sample's anchor row, instance id and item (host), and the anchors on the backend.
+  void map_samples() {
+    const std::size_t n = Loss::sample_count(batch_.layout);
+    buffers_.host_anchor.resize(n);
+    buffers_.sample_instance.resize(n);
+    buffers_.sample_item.resize(batch_.item.empty() ? 0 : n);
+    for (std::size_t s = 0; s < n; ++s) {
+      const std::size_t a = Loss::anchor(s, batch_.layout);
+      buffers_.host_anchor[s] = static_cast<index_t>(a);
+      buffers_.sample_instance[s] = batch_.instance[a];
+      if (!batch_.item.empty()) buffers_.sample_item[s] = batch_.item[a];
+    }
+    B::from_host(buffers_.host_anchor, buffers_.anchor);
+  }
+
+  // Denoising quality of the epoch's mean weights against the ground-truth flags, if any.
+  void denoising_quality(span<const std::uint8_t> flags, const std::vector<float>& weights,
+                         metrics::metric_list& out) {
+    if (flags.empty()) return;
     quality_weights_.clear();
     quality_noisy_.clear();
-    for (std::size_t r = 0; r < train.size(); ++r) {
-      const auto id = static_cast<std::size_t>(instances[r]);
-      if (!(labels[r] > 0.0f) || weight_count_[id] == 0) continue;
-      quality_weights_.push_back(instance_weights[id]);
-      quality_noisy_.push_back(noisy[r]);
+    for (std::size_t id = 0; id < flags.size() && id < weights.size(); ++id) {
+      if (flags[id] == batchers::detail::no_flag || !(weights[id] == weights[id])) continue;
+      quality_weights_.push_back(weights[id]);
+      quality_noisy_.push_back(flags[id]);
     }
     if (quality_weights_.empty()) return;
     out = metrics::denoising_quality(span<const float>(quality_weights_), span<const std::uint8_t>(quality_noisy_))
@@ -263,19 +258,14 @@ class Trainer {
 
   Model& model_;
   Optimizer optimizer_;
-  Denoiser denoiser_;
+  Method method_;
+  Evaluator evaluator_policy_;
   trainer_options options_;
 
   // Work buffers, reused across batches and epochs.
-  data::Batch batch_;
-  std::vector<scalar> host_labels_, host_weights_, host_losses_, host_scores_;
-  std::vector<index_t> host_users_, sample_item_;
-  std::vector<offset_t> sample_instance_;
-  index_vector users_, items_, eval_users_;
-  vector labels_, logits_, loss_, prediction_, positive_, weights_, dlogits_;
-  matrix scores_;
-  std::vector<double> weight_total_, loss_total_;
-  std::vector<std::uint32_t> weight_count_;
+  batch_type batch_;
+  typename Model::workspace workspace_;
+  detail::step_buffers<B> buffers_;
   std::vector<float> quality_weights_;
   std::vector<std::uint8_t> quality_noisy_;
 };

@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(early_stopping_restores_the_best_epoch) {
   planted p;
   dn::models::GMF<B> model(p.users(), p.items(), {}, 3);
   dn::data::UniformNegativeSampler sampler(p.data.interactions);
-  dn::train::Trainer<dn::models::GMF<B>, dn::losses::BCE> trainer(model, dn::nn::Adam<B>({0.05}), {}, options(12));
+  dn::train::Trainer<dn::models::GMF<B>, dn::losses::BCE> trainer(model, dn::nn::Adam<B>({0.05}), {}, options(40));
   dn::train::early_stopping<B> stopper("ndcg@20", 2);
   const auto result = trainer.fit(p.data.interactions, sampler, &p.target, stopper);
   double best = -1;
@@ -133,7 +133,9 @@ BOOST_AUTO_TEST_CASE(early_stopping_restores_the_best_epoch) {
   BOOST_TEST(stopper.best_epoch() == best_epoch);
   // The model now holds the best epoch's parameters, not the last epoch's.
   BOOST_TEST(trainer.evaluate(p.target).at_k(20).ndcg == best);
-  if (result.stopped_early) BOOST_TEST(result.history.size() == best_epoch + 2);
+  // lr 0.05 overfits within a few epochs, so patience 2 must stop it long before epoch 40.
+  BOOST_TEST_REQUIRE(result.stopped_early);
+  BOOST_TEST(result.history.size() == best_epoch + 2);
 }
 
 BOOST_AUTO_TEST_CASE(epoch_logs_are_complete_files) {
@@ -172,6 +174,26 @@ BOOST_AUTO_TEST_CASE(a_diverging_run_stops_with_an_error) {
   } catch (const dn::divergence_error& e) {
     BOOST_TEST(std::string(e.what()).find("iteration 4") != std::string::npos);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_learning_rate_far_too_high_stops_as_divergence_before_any_nan) {
+  planted p;
+  dn::models::MF<B> model(p.users(), p.items(), {}, 1);
+  dn::data::UniformNegativeSampler sampler(p.data.interactions);
+  dn::train::Trainer<dn::models::MF<B>, dn::losses::BCE> trainer(model, dn::nn::Adam<B>({1e4}), {}, options(3));
+  try {
+    trainer.fit(p.data.interactions, sampler, nullptr);
+    BOOST_FAIL("expected a divergence_error");
+  } catch (const dn::divergence_error& e) {
+    const std::string what = e.what();
+    BOOST_TEST_MESSAGE(what);
+    BOOST_TEST(what.find("learning_rate") != std::string::npos);
+    BOOST_TEST(what.find("diverged") != std::string::npos);
+  }
+  // The same run at a sane rate is untouched by the check.
+  dn::models::MF<B> calm(p.users(), p.items(), {}, 1);
+  dn::train::Trainer<dn::models::MF<B>, dn::losses::BCE> fine(calm, dn::nn::Adam<B>({0.01}), {}, options(3));
+  BOOST_CHECK_NO_THROW(fine.fit(p.data.interactions, sampler, nullptr));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_loss_drops_mostly_planted_noise) {

@@ -61,12 +61,13 @@ std::vector<float> train_a_little() {
   denoise::nn::MLP<B> net({4, 8, 1}, 3);
   denoise::nn::SGD<B> sgd({0.1, 0.0, true});
   typename B::matrix x(16, 4), y, dy;
+  typename denoise::nn::MLP<B>::cache c;
   B::fill_uniform(x, 1);
   for (int step = 0; step < 5; ++step) {
     denoise::nn::zero_grad<B>(net);
-    net.forward(x, y);
+    net.forward(x, y, c);
     B::copy(y, dy);
-    net.backward(dy);
+    net.backward(c, dy);
     sgd.step(net);
   }
   std::vector<float> out;

@@ -3,6 +3,7 @@
 #include "support/backend_list.hpp"
 
 #include <denoise/losses/losses.hpp>
+#include <denoise/losses/static_checks.hpp>
 
 #include <cmath>
 #include <vector>
@@ -62,9 +63,54 @@ void check_gradient(const dl::layout& l) {
   }
 }
 
+// tangent(): loss_dot_s against central differences of l_s(z + t z_dot) in t.
+template <class Loss, class B>
+void check_tangent(const dl::layout& l) {
+  static_assert(dl::has_tangent_v<Loss, B>);
+  denoise::random::counter_stream rs(29);
+  std::vector<double> z(l.logits()), y(l.logits()), zdot(l.logits());
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    z[i] = 3.0 * (rs.uniform<double>(i) - 0.5);
+    zdot[i] = 2.0 * (rs.uniform<double>(500 + i) - 0.5);
+    y[i] = i % l.group_size == 0 ? 1.0 : 0.0;
+  }
+  typename B::vector out;
+  Loss::template tangent<B>(device<B>(z), device<B>(y), l, device<B>(zdot), out);
+  const auto analytic = host<B>(out);
+  BOOST_REQUIRE_EQUAL(analytic.size(), Loss::sample_count(l));
+  const double h = 1e-6;
+  std::vector<double> zp(z), zm(z);
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    zp[i] = z[i] + h * zdot[i];
+    zm[i] = z[i] - h * zdot[i];
+  }
+  typename B::vector lp, lm, pred, pos;
+  Loss::template forward<B>(device<B>(zp), device<B>(y), l, lp, pred, pos);
+  Loss::template forward<B>(device<B>(zm), device<B>(y), l, lm, pred, pos);
+  const auto hp = host<B>(lp), hm = host<B>(lm);
+  for (std::size_t s = 0; s < analytic.size(); ++s) {
+    BOOST_TEST(analytic[s] == (hp[s] - hm[s]) / (2 * h), boost::test_tools::tolerance(1e-6));
+  }
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(losses)
+
+DENOISE_TYPED_TEST(tangents_match_finite_differences, backend_list_double) {
+  using B = TestType;
+  check_tangent<dl::BCE, B>(dl::layout{4, 3});
+  check_tangent<dl::BPR, B>(dl::layout{4, 3});
+  check_tangent<dl::SampledSoftmax, B>(dl::layout{4, 3});
+  check_tangent<dl::BPR, B>(dl::layout{5, 2});
+  // by hand: BCE at z = 0, y = 1: (1/2 - 1) * 2 = -1
+  typename B::vector out;
+  dl::BCE::tangent<B>(device<B>({0.0}), device<B>({1.0}), dl::layout{1, 1}, device<B>({2.0}), out);
+  BOOST_TEST(host<B>(out)[0] == -1.0, boost::test_tools::tolerance(1e-12));
+  BOOST_CHECK_THROW(dl::BCE::tangent<B>(device<B>({0.0, 1.0}), device<B>({1.0, 0.0}), dl::layout{2, 1},
+                                        device<B>({1.0}), out),
+                    denoise::config_error);
+}
 
 DENOISE_TYPED_TEST(bce_hand_values, backend_list_double) {
   using B = TestType;

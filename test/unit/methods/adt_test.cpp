@@ -2,13 +2,14 @@
 // hand-built batch contexts for every CPU backend.
 #include "support/backend_list.hpp"
 
-#include <denoise/denoisers/denoisers.hpp>
+#include <denoise/methods/methods.hpp>
+#include <denoise/data/pair_batch.hpp>
 #include <denoise/train/batch_context.hpp>
 
 #include <cmath>
 #include <vector>
 
-namespace dd = denoise::denoisers;
+namespace dd = denoise::methods;
 using denoise::test::backend_list_double;
 
 namespace {
@@ -42,16 +43,26 @@ template <class B, class D>
 std::pair<std::vector<double>, double> run(const D& denoiser, const fixture& f, std::uint64_t iteration) {
   const auto loss = device<B>(f.loss), positive = device<B>(f.positive), prediction = device<B>(f.prediction);
   no_model model;
-  const denoise::train::batch_context<B, no_model> ctx{loss,
-                                                       prediction,
-                                                       positive,
-                                                       loss,
-                                                       denoise::span<const denoise::offset_t>(f.instance),
-                                                       denoise::span<const denoise::index_t>(f.item),
-                                                       denoise::losses::layout{10, 1},
-                                                       0,
-                                                       iteration,
-                                                       model};
+  denoise::data::pair_batch<B> input;
+  const std::vector<denoise::index_t> users(f.item.size(), 0), anchors{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  B::from_host(users, input.users);
+  B::from_host(f.item, input.items);
+  typename B::index_vector anchor;
+  B::from_host(anchors, anchor);
+  const denoise::train::batch_context<B, no_model, denoise::data::pair_batch<B>> ctx{
+      loss,
+      prediction,
+      positive,
+      loss,
+      denoise::span<const denoise::offset_t>(f.instance),
+      denoise::span<const denoise::index_t>(f.item),
+      denoise::losses::layout{10, 1},
+      0,
+      iteration,
+      model,
+      input,
+      positive,
+      anchor};
   typename D::template State<B> state(denoiser, 1);
   typename B::vector weights;
   const double divisor = static_cast<double>(state.on_batch(ctx, weights));

@@ -20,8 +20,10 @@
 
 #include <denoise/core/error.hpp>
 #include <denoise/core/random.hpp>
+#include <denoise/data/pair_batch.hpp>
 #include <denoise/models/static_checks.hpp>
 #include <denoise/nn/gradient_check.hpp>
+#include <denoise/nn/jvp.hpp>
 #include <denoise/nn/parameter.hpp>
 
 #include "support/backend_list.hpp"
@@ -62,32 +64,38 @@ inline void random_pairs(index_t users, index_t items, std::size_t n, std::uint6
   }
 }
 
-/// backward() against central differences of L = sum_n c_n logit_n over every parameter.
+/// A batch of n random pairs.
+template <class B>
+data::pair_batch<B> random_batch(index_t users, index_t items, std::size_t n, std::uint64_t seed) {
+  std::vector<index_t> hu, hi;
+  random_pairs(users, items, n, seed, hu, hi);
+  data::pair_batch<B> b;
+  B::from_host(hu, b.users);
+  B::from_host(hi, b.items);
+  return b;
+}
+
+/// n random coefficients in [-1, 1).
+template <class B>
+typename B::vector random_coefficients(std::size_t n, std::uint64_t seed) {
+  std::vector<typename B::scalar> hc(n);
+  random::counter_stream s(seed);
+  for (std::size_t k = 0; k < n; ++k) hc[k] = static_cast<typename B::scalar>(2.0 * s.uniform<double>(k) - 1.0);
+  return to_vector<B>(hc);
+}
+
+/// backward(ws, c) against central differences of L = sum_n c_n logit_n over every parameter, in
+/// the model's current mode: the masks of the first forward are replayed (ws.replay) by every
+/// later one, so stochastic layers in training mode are covered too.
 template <class Model>
 void check_model_gradients(Model& model, std::size_t pairs, std::uint64_t seed, double tolerance = 1e-6) {
   using B = typename Model::backend;
-  using S = typename B::scalar;
-  std::vector<index_t> hu, hi;
-  random_pairs(model.users(), model.items(), pairs, seed, hu, hi);
-  const auto users = to_index<B>(hu);
-  const auto items = to_index<B>(hi);
-  std::vector<S> hc(pairs);
-  random::counter_stream s(seed + 99);
-  for (std::size_t k = 0; k < pairs; ++k) hc[k] = static_cast<S>(2.0 * s.uniform<double>(k) - 1.0);
-  const auto c = to_vector<B>(hc);
-  typename B::vector logits;
-  auto loss = [&] {
-    model.forward(users, items, logits);
-    return static_cast<double>(B::dot(logits, c));
-  };
-  auto grad = [&] {
-    loss();
-    model.backward(c);
-  };
+  const auto batch = random_batch<B>(model.users(), model.items(), pairs, seed);
+  const auto c = random_coefficients<B>(pairs, seed + 99);
   nn::gradient_check_options options;
   options.tolerance = tolerance;
   options.max_per_parameter = 48;
-  const auto result = nn::check_gradients<B>(model, loss, grad, options);
+  const auto result = nn::check_model_gradients(model, batch, c, options);
   BOOST_TEST(result.passed, Model::name() << " on " << B::name() << ": " << result.report());
   BOOST_TEST(result.checked > 0u);
 }
@@ -110,10 +118,12 @@ void check_score_matches_forward(Model& model) {
     }
   }
   const auto users = to_index<B>(all_users);
-  const auto pu = to_index<B>(pair_users);
-  const auto pi = to_index<B>(pair_items);
+  data::pair_batch<B> pairs;
+  pairs.users = to_index<B>(pair_users);
+  pairs.items = to_index<B>(pair_items);
+  typename Model::workspace ws;
   typename B::vector logits;
-  model.forward(pu, pi, logits);
+  model.forward(pairs, ws, logits);
   typename B::matrix scores;
   model.score(users, scores);
   BOOST_TEST(scores.rows() == static_cast<index_t>(all_users.size()));
@@ -155,27 +165,55 @@ void check_reset(Model& model) {
   BOOST_TEST(zero);
 }
 
-/// Out-of-range ids throw denoise::error; mismatched sizes and early backward throw config_error.
+/// Out-of-range ids throw denoise::error; mismatched sizes throw config_error (the Model policy's
+/// members only: a user-written model needs no convenience overloads).
 template <class Model>
 void check_errors(Model& model) {
   using B = typename Model::backend;
   typename B::vector logits;
-  const auto ok_u = to_index<B>({0, 1});
-  const auto ok_i = to_index<B>({1, 0});
-  const auto bad_u = to_index<B>({0, model.users()});
-  const auto bad_i = to_index<B>({-1, 0});
-  const auto short_i = to_index<B>({0});
-  BOOST_CHECK_THROW(model.forward(bad_u, ok_i, logits), denoise::error);
-  BOOST_CHECK_THROW(model.forward(ok_u, bad_i, logits), denoise::error);
-  BOOST_CHECK_THROW(model.forward(ok_u, short_i, logits), denoise::config_error);
+  const auto pairs = [](const std::vector<index_t>& u, const std::vector<index_t>& i) {
+    data::pair_batch<B> b;
+    b.users = to_index<B>(u);
+    b.items = to_index<B>(i);
+    return b;
+  };
+  const auto ok = pairs({0, 1}, {1, 0});
+  const auto bad_user = pairs({0, model.users()}, {1, 0});
+  const auto bad_item = pairs({0, 1}, {-1, 0});
+  const auto short_items = pairs({0, 1}, {0});
+  typename Model::workspace ws;
+  BOOST_CHECK_THROW(model.forward(bad_user, ws, logits), denoise::error);
+  BOOST_CHECK_THROW(model.forward(bad_item, ws, logits), denoise::error);
+  BOOST_CHECK_THROW(model.forward(short_items, ws, logits), denoise::config_error);
   typename B::matrix scores;
-  BOOST_CHECK_THROW(model.score(bad_u, scores), denoise::error);
+  BOOST_CHECK_THROW(model.score(bad_user.users, scores), denoise::error);
   typename B::matrix features;
-  BOOST_CHECK_THROW(model.features(ok_u, short_i, features), denoise::config_error);
-  model.forward(ok_u, ok_i, logits);
+  BOOST_CHECK_THROW(model.features(short_items, features), denoise::config_error);
+  model.forward(ok, ws, logits);
   BOOST_TEST(logits.size() == 2u);
   const auto three = to_vector<B>({1, 2, 3});
-  BOOST_CHECK_THROW(model.backward(three), denoise::config_error);
+  BOOST_CHECK_THROW(model.backward(ws, three), denoise::config_error);
+}
+
+/// The model's exact jvp() against central differences with mask replay (nn::jvp).
+template <class Model>
+void check_jvp_against_finite_differences(Model& model, std::size_t pairs, std::uint64_t seed,
+                                          double tolerance = 1e-6) {
+  using B = typename Model::backend;
+  const auto batch = random_batch<B>(model.users(), model.items(), pairs, seed);
+  typename Model::workspace ws;
+  typename B::vector logits, exact, numeric;
+  model.forward(batch, ws, logits);
+  nn::param_set<B> d;
+  d.zeros_like(model);
+  for (std::size_t p = 0; p < d.size(); ++p) B::fill_normal(d[p], seed + 300 + p);
+  model.jvp(ws, d, exact);
+  nn::jvp(model, batch, ws, d, numeric, nn::jvp_mode::finite_difference, 1e-5);
+  const auto he = host_of<B>(exact), hn = host_of<B>(numeric);
+  BOOST_REQUIRE_EQUAL(he.size(), hn.size());
+  for (std::size_t k = 0; k < he.size(); ++k) {
+    BOOST_TEST(static_cast<double>(he[k]) == static_cast<double>(hn[k]), boost::test_tools::tolerance(tolerance));
+  }
 }
 
 /// features() is pairs x feature_dim().
@@ -184,8 +222,11 @@ void check_feature_shape(Model& model) {
   using B = typename Model::backend;
   const auto u = to_index<B>({0, 1, 0});
   const auto i = to_index<B>({2, 0, 1});
+  data::pair_batch<B> batch;
+  batch.users = u;
+  batch.items = i;
   typename B::matrix out;
-  model.features(u, i, out);
+  model.features(batch, out);
   BOOST_TEST(out.rows() == 3);
   BOOST_TEST(out.cols() == model.feature_dim());
 }

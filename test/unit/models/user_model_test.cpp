@@ -8,12 +8,14 @@
 // ---- docs/policies/model.md: begin ---------------------------------------------------------
 #include <denoise/core/error.hpp>
 #include <denoise/core/random.hpp>
+#include <denoise/data/pair_batch.hpp>
 #include <denoise/models/static_checks.hpp>
 #include <denoise/nn/embedding.hpp>
 #include <denoise/nn/init.hpp>
 #include <denoise/nn/parameter.hpp>
 
 #include <cstdint>
+#include <string>
 
 namespace my {
 
@@ -50,6 +52,21 @@ class DotBias {
   using matrix = typename B::matrix;
   using vector = typename B::vector;
   using index_vector = typename B::index_vector;
+  using batch_type = denoise::data::pair_batch<B>;  // it scores (user, item) pairs
+
+  // What one forward leaves for its backward: the layers' caches (they refer to the batch) and the
+  // activations. The caller owns it, so two forwards can be pending at once. Its buffers are
+  // reused from batch to batch.
+  class workspace {
+   public:
+    bool replay = false;  // reuse the previous forward's random masks; this model has none
+
+   private:
+    friend DotBias;
+    typename denoise::nn::Embedding<B>::cache p, q, b;
+    matrix pu, qi, bi, dpu, dqi, dcol;
+    std::size_t pairs = 0;
+  };
 
   static constexpr const char* name() { return "dot-bias"; }
 
@@ -62,22 +79,36 @@ class DotBias {
   void train(bool = true) {}  // nothing random in this model
   void eval() {}
 
-  void forward(const index_vector& users, const index_vector& items, vector& logits) {
-    if (users.size() != items.size()) throw denoise::config_error("DotBias: one item per user");
-    p_.forward(users, pu_);  // throws denoise::input_error for an id out of range
-    q_.forward(items, qi_);
-    B::row_dot(pu_, qi_, logits);
-    b_.forward(items, bi_);
-    B::axpy(scalar(1), bi_.values(), logits);
+  // The batch must stay alive and unchanged until the backward() that follows.
+  void forward(const batch_type& batch, workspace& ws, vector& logits) {
+    if (batch.users.size() != batch.items.size()) throw denoise::config_error("DotBias: one item per user");
+    p_.forward(batch.users, ws.pu, ws.p);  // throws denoise::input_error for an id out of range
+    q_.forward(batch.items, ws.qi, ws.q);
+    B::row_dot(ws.pu, ws.qi, logits);
+    b_.forward(batch.items, ws.bi, ws.b);
+    B::axpy(scalar(1), ws.bi.values(), logits);
+    ws.pairs = batch.size();
   }
-  void backward(const vector& dlogits) {
-    rows(dlogits, qi_, dpu_);  // d p_u = dlogit * q_i
-    rows(dlogits, pu_, dqi_);  // d q_i = dlogit * p_u
-    p_.backward(dpu_);
-    q_.backward(dqi_);
-    dcol_.resize(static_cast<denoise::index_t>(dlogits.size()), 1);
-    B::copy(dlogits, dcol_.values());
-    b_.backward(dcol_);
+  void backward(workspace& ws, const vector& dlogits) {
+    if (dlogits.size() != ws.pairs) throw denoise::config_error("DotBias: one logit gradient per pair of the forward");
+    rows(dlogits, ws.qi, ws.dpu);  // d p_u = dlogit * q_i
+    rows(dlogits, ws.pu, ws.dqi);  // d q_i = dlogit * p_u
+    p_.backward(ws.p, ws.dpu);
+    q_.backward(ws.q, ws.dqi);
+    ws.dcol.resize(static_cast<denoise::index_t>(dlogits.size()), 1);
+    B::copy(dlogits, ws.dcol.values());
+    b_.backward(ws.b, ws.dcol);
+  }
+  // Optional, exact forward mode: the logits' derivative along a direction d in parameter space
+  // (parts in visit_parameters order): p_dot · q + p · q_dot + b_dot_i.
+  void jvp(const workspace& ws, const denoise::nn::param_set<B>& d, vector& logit_tangent) {
+    p_.tangent(ws.p, d[0], tp_);
+    q_.tangent(ws.q, d[1], tq_);
+    B::row_dot(tp_, ws.qi, logit_tangent);
+    B::row_dot(ws.pu, tq_, tv_);
+    B::axpy(scalar(1), tv_, logit_tangent);
+    b_.tangent(ws.b, d[2], tp_);
+    B::axpy(scalar(1), tp_.values(), logit_tangent);
   }
   template <class F>
   void visit_parameters(F&& f) {
@@ -90,15 +121,16 @@ class DotBias {
     q_.reset(denoise::random::derive_seed(seed, "item"));
     b_.reset(seed);
   }
+  // score() and features() use buffers of their own: a pending forward/backward is not disturbed.
   void score(const index_vector& users, matrix& scores) {
     B::gather_rows(p_.table(), users, su_);
     B::gemm(false, true, scalar(1), su_, q_.table(), scalar(0), scores);  // P_users Q^T
     B::add_row_broadcast(scores, b_.table());
   }
-  void features(const index_vector& users, const index_vector& items, matrix& out) {
-    if (users.size() != items.size()) throw denoise::config_error("DotBias: one item per user");
-    B::gather_rows(p_.table(), users, su_);
-    B::gather_rows(q_.table(), items, si_);
+  void features(const batch_type& batch, matrix& out) {
+    if (batch.users.size() != batch.items.size()) throw denoise::config_error("DotBias: one item per user");
+    B::gather_rows(p_.table(), batch.users, su_);
+    B::gather_rows(q_.table(), batch.items, si_);
     out.resize(su_.rows(), feature_dim());
     const auto f = static_cast<std::size_t>(p_.dim()), w = 2 * f;
     B::launch(su_.size(), put_cols<scalar>{B::ptr(su_), B::ptr(out), f, w, 0});
@@ -113,7 +145,8 @@ class DotBias {
   }
 
   denoise::nn::Embedding<B> p_, q_, b_;
-  matrix pu_, qi_, bi_, dpu_, dqi_, dcol_, su_, si_;  // reused buffers: no per-batch allocation
+  matrix su_, si_, tp_, tq_;  // score() / features() / jvp() buffers: no per-batch allocation
+  vector tv_;
 };
 
 static_assert(denoise::models::check_model<DotBias<denoise::backends::Eigen<float>>>(), "");
@@ -127,6 +160,7 @@ DENOISE_TYPED_TEST(the_documented_example_passes_the_model_checks, denoise::test
   my::DotBias<TestType> m(6, 8, my::dot_bias_options{4}, 2);
   m.visit_parameters([](denoise::nn::param_ref<TestType> p) { TestType::fill_uniform(p.value, 3, -1.0, 1.0); });
   denoise::test::check_model_gradients(m, 20, 4);
+  denoise::test::check_jvp_against_finite_differences(m, 20, 5);
   denoise::test::check_score_matches_forward(m);
   denoise::test::check_errors(m);
   denoise::test::check_feature_shape(m);

@@ -17,9 +17,10 @@ DENOISE_TYPED_TEST(gru_over_a_sequence, denoise::test::backend_list_double) {
   using B = TestType;
   nn::GRU<B> gru(3, 4, 1);
   auto x = random_matrix<B>(5 * 2, 3, 2);  // 5 steps, batch 2
-  check_layer<B>(gru, &x, [&](auto& h) { gru.forward(x, 5, h); }, [&](auto& dh, auto& dx) { gru.backward(dh, dx); });
+  typename nn::GRU<B>::cache c;
+  check_layer<B>(gru, &x, [&](auto& h) { gru.forward(x, 5, h, c); }, [&](auto& dh, auto& dx) { gru.backward(c, dh, dx); });
   typename B::matrix h;
-  BOOST_CHECK_THROW(gru.forward(x, 3, h), denoise::config_error);  // 10 rows are not 3 steps
+  BOOST_CHECK_THROW(gru.forward(x, 3, h, c), denoise::config_error);  // 10 rows are not 3 steps
 }
 
 DENOISE_TYPED_TEST(lstm_cell, denoise::test::backend_list_double) {
@@ -28,13 +29,14 @@ DENOISE_TYPED_TEST(lstm_cell, denoise::test::backend_list_double) {
   auto x = random_matrix<B>(5, 3, 2), h = random_matrix<B>(5, 4, 3), c = random_matrix<B>(5, 4, 4);
   auto r1 = random_matrix<B>(5, 4, 5), r2 = random_matrix<B>(5, 4, 6);
   typename B::matrix ho, co, dx, dh, dc;
+  typename nn::LSTMCell<B>::cache k;
   auto loss = [&] {
-    cell.forward(x, h, c, ho, co);
+    cell.forward(x, h, c, ho, co, k);
     return double(B::dot(ho, r1)) + double(B::dot(co, r2));
   };
   auto grad = [&] {
     loss();
-    cell.backward(r1, &r2, dx, dh, dc);
+    cell.backward(k, r1, &r2, dx, dh, dc);
   };
   const auto params = nn::check_gradients<B>(cell, loss, grad);
   BOOST_TEST(params.passed, params.report());
@@ -50,7 +52,7 @@ DENOISE_TYPED_TEST(lstm_cell, denoise::test::backend_list_double) {
   BOOST_TEST(rh.passed, rh.report());
   BOOST_TEST(rc.passed, rc.report());
   auto wrong = random_matrix<B>(5, 3, 1);
-  BOOST_CHECK_THROW(cell.forward(x, wrong, c, ho, co), denoise::config_error);
+  BOOST_CHECK_THROW(cell.forward(x, wrong, c, ho, co, k), denoise::config_error);
 }
 
 DENOISE_TYPED_TEST(multi_head_self_attention, denoise::test::backend_list_double) {
@@ -58,9 +60,10 @@ DENOISE_TYPED_TEST(multi_head_self_attention, denoise::test::backend_list_double
   for (bool causal : {true, false}) {
     nn::MultiHeadSelfAttention<B> attn(6, 2, causal, 1);
     auto x = random_matrix<B>(2 * 4, 6, 2);  // batch 2, 4 steps
-    check_layer<B>(attn, &x, [&](auto& y) { attn.forward(x, 4, y); }, [&](auto& dy, auto& dx) { attn.backward(dy, dx); });
+    typename nn::MultiHeadSelfAttention<B>::cache c;
+    check_layer<B>(attn, &x, [&](auto& y) { attn.forward(x, 4, y, c); }, [&](auto& dy, auto& dx) { attn.backward(c, dy, dx); });
     // Causal: position i attends to nothing after i; every attention row sums to 1.
-    const auto p = denoise::test::to_host<B>(attn.attention());
+    const auto p = denoise::test::to_host<B>(c.p);
     for (std::size_t row = 0; row < 2 * 2 * 4; ++row) {
       double total = 0;
       for (std::size_t j = 0; j < 4; ++j) {

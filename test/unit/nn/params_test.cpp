@@ -24,21 +24,29 @@ std::vector<std::vector<typename B::scalar>> values_of(Model& m) {
 }
 
 template <class B>
-struct batch {
-  typename B::index_vector users, items;
+struct batch : data::pair_batch<B> {
   batch() {
-    B::from_host(std::vector<index_t>{0, 3, 3, 7, 2, 5}, users);
-    B::from_host(std::vector<index_t>{1, 1, 4, 0, 9, 6}, items);
+    B::from_host(std::vector<index_t>{0, 3, 3, 7, 2, 5}, this->users);
+    B::from_host(std::vector<index_t>{1, 1, 4, 0, 9, 6}, this->items);
   }
 };
 
 template <class B>
+typename B::vector random_vector(std::size_t n, std::uint64_t seed) {
+  auto m = denoise::test::random_matrix<B>(static_cast<index_t>(n), 1, seed);
+  typename B::vector v;
+  B::copy(m.values(), v);
+  return v;
+}
+
+template <class B>
 void train_step(toy_recommender<B>& model, batch<B>& b, nn::Adam<B>& opt) {
-  typename B::matrix logits;
+  typename toy_recommender<B>::workspace ws;
+  typename B::vector logits;
   nn::zero_grad<B>(model);
-  model.forward(b.users, b.items, logits);
-  auto dl = denoise::test::random_matrix<B>(logits.rows(), 1, 5);
-  model.backward(dl);
+  model.forward(b, ws, logits);
+  const auto dl = random_vector<B>(logits.size(), 5);
+  model.backward(ws, dl);
   opt.step(model);
 }
 }  // namespace
@@ -59,11 +67,12 @@ DENOISE_TYPED_TEST(snapshot_and_virtual_step_restore_bit_identically, denoise::t
   BOOST_TEST((values_of<B>(model) == before));
 
   // A fresh gradient, then the assumed update theta - eta * grad and its undo.
-  typename B::matrix logits;
+  typename toy_recommender<B>::workspace ws;
+  typename B::vector logits;
   nn::zero_grad<B>(model);
-  model.forward(b.users, b.items, logits);
-  auto dl = denoise::test::random_matrix<B>(logits.rows(), 1, 6);
-  model.backward(dl);
+  model.forward(b, ws, logits);
+  const auto dl = random_vector<B>(logits.size(), 6);
+  model.backward(ws, dl);
   nn::param_set<B> grads;
   grads.copy_grads(model);
   {
@@ -112,56 +121,66 @@ DENOISE_TYPED_TEST(reset_is_reproducible_and_seed_dependent, denoise::test::back
 
 DENOISE_TYPED_TEST(exact_jvp_matches_finite_difference, denoise::test::backend_list_double) {
   using B = TestType;
-  toy_recommender<B> model(8, 10, 4, 3);
-  batch<B> b;
-  typename B::matrix logits;
-  model.forward(b.users, b.items, logits);
-  nn::param_set<B> direction;
-  direction.zeros_like(model);
-  for (std::size_t p = 0; p < direction.size(); ++p) B::fill_normal(direction[p], 100 + p);
-  typename B::vector exact, numeric, dispatched;
-  model.jvp(direction, exact);
-  auto per_sample = [&](toy_recommender<B>& m, typename B::vector& out) {
-    typename B::matrix z;
-    m.forward(b.users, b.items, z);
-    B::copy(z.values(), out);
-  };
-  const auto before = values_of<B>(model);
-  nn::jvp_finite_difference<B>(model, direction, per_sample, numeric, 1e-5);
-  BOOST_TEST((values_of<B>(model) == before));  // parameters restored exactly
-  const auto he = denoise::test::to_host_vec<B>(exact), hn = denoise::test::to_host_vec<B>(numeric);
-  BOOST_REQUIRE_EQUAL(he.size(), 6u);
-  for (std::size_t i = 0; i < he.size(); ++i) BOOST_TEST(he[i] == hn[i], boost::test_tools::tolerance(1e-7));
-  // nn::jvp picks the exact path when the model has one.
-  static_assert(nn::has_exact_jvp_v<toy_recommender<B>, B>);
-  model.forward(b.users, b.items, logits);
-  nn::jvp<B>(model, direction, per_sample, dispatched);
-  BOOST_TEST(denoise::test::to_host_vec<B>(dispatched) == he, boost::test_tools::per_element());
-  // ... and the finite difference otherwise.
-  denoise::test::toy_without_jvp<B> plain(model);
-  static_assert(!nn::has_exact_jvp_v<denoise::test::toy_without_jvp<B>, B>);
-  auto plain_per_sample = [&](denoise::test::toy_without_jvp<B>& m, typename B::vector& out) { per_sample(m.inner(), out); };
-  nn::jvp<B>(plain, direction, plain_per_sample, dispatched);
-  const auto hd = denoise::test::to_host_vec<B>(dispatched);
-  for (std::size_t i = 0; i < he.size(); ++i) BOOST_TEST(hd[i] == he[i], boost::test_tools::tolerance(1e-6));
+  for (double dropout : {0.0, 0.3}) {
+    toy_recommender<B> model(8, 10, 4, 3, dropout);
+    batch<B> b;
+    typename toy_recommender<B>::workspace ws;
+    typename B::vector logits;
+    model.forward(b, ws, logits);
+    nn::param_set<B> direction;
+    direction.zeros_like(model);
+    for (std::size_t p = 0; p < direction.size(); ++p) B::fill_normal(direction[p], 100 + p);
+    typename B::vector exact, numeric, dispatched;
+    model.jvp(ws, direction, exact);
+    auto per_sample = [&](typename toy_recommender<B>::workspace& w, typename B::vector& out) { model.forward(b, w, out); };
+    const auto before = values_of<B>(model);
+    nn::jvp_finite_difference<B>(model, ws, direction, per_sample, numeric, 1e-5);
+    BOOST_TEST((values_of<B>(model) == before));  // parameters restored exactly
+    BOOST_TEST(!ws.replay);                       // and the replay flag
+    const auto he = denoise::test::to_host_vec<B>(exact), hn = denoise::test::to_host_vec<B>(numeric);
+    BOOST_REQUIRE_EQUAL(he.size(), 6u);
+    for (std::size_t i = 0; i < he.size(); ++i) BOOST_TEST(he[i] == hn[i], boost::test_tools::tolerance(1e-7));
+    // nn::jvp picks the exact path when the model has one ...
+    static_assert(nn::has_exact_jvp_v<toy_recommender<B>>);
+    nn::jvp(model, b, ws, direction, dispatched);
+    BOOST_TEST(denoise::test::to_host_vec<B>(dispatched) == he, boost::test_tools::per_element());
+    // ... and the finite difference otherwise (or when asked), with the same masks.
+    denoise::test::toy_without_jvp<B> plain(model);
+    static_assert(!nn::has_exact_jvp_v<denoise::test::toy_without_jvp<B>>);
+    nn::jvp(plain, b, ws, direction, dispatched);
+    auto hd = denoise::test::to_host_vec<B>(dispatched);
+    for (std::size_t i = 0; i < he.size(); ++i) BOOST_TEST(hd[i] == he[i], boost::test_tools::tolerance(1e-6));
+    nn::jvp(model, b, ws, direction, dispatched, nn::jvp_mode::finite_difference);
+    hd = denoise::test::to_host_vec<B>(dispatched);
+    for (std::size_t i = 0; i < he.size(); ++i) BOOST_TEST(hd[i] == he[i], boost::test_tools::tolerance(1e-6));
+    BOOST_CHECK_THROW(nn::jvp(plain, b, ws, direction, dispatched, nn::jvp_mode::exact), denoise::config_error);
+    // the workspace still holds the forward at theta: its backward is the plain one's
+    nn::zero_grad<B>(model);
+    model.backward(ws, exact);
+    nn::param_set<B> after_fd;
+    after_fd.copy_grads(model);
+    nn::zero_grad<B>(model);
+    ws.replay = true;
+    model.forward(b, ws, logits);
+    ws.replay = false;
+    model.backward(ws, exact);
+    nn::param_set<B> replayed;
+    replayed.copy_grads(model);
+    for (std::size_t p = 0; p < after_fd.size(); ++p) {
+      BOOST_TEST(to_host<B>(after_fd[p]) == to_host<B>(replayed[p]), boost::test_tools::per_element());
+    }
+  }
 }
 
 DENOISE_TYPED_TEST(toy_model_gradient_check, denoise::test::backend_list_double) {
   using B = TestType;
-  toy_recommender<B> model(8, 10, 4, 3);
-  batch<B> b;
-  typename B::matrix logits;
-  auto r = denoise::test::random_matrix<B>(6, 1, 9);
-  auto loss = [&] {
-    model.forward(b.users, b.items, logits);
-    return double(B::dot(logits, r));
-  };
-  auto grad = [&] {
-    loss();
-    model.backward(r);
-  };
-  const auto result = nn::check_gradients<B>(model, loss, grad);
-  BOOST_TEST(result.passed, result.report());
+  for (double dropout : {0.0, 0.3}) {
+    toy_recommender<B> model(8, 10, 4, 3, dropout);
+    batch<B> b;
+    const auto r = random_vector<B>(6, 9);
+    const auto result = nn::check_model_gradients(model, b, r);
+    BOOST_TEST(result.passed, result.report());
+  }
 }
 
 DENOISE_TYPED_TEST(param_set_and_restore_errors, denoise::test::backend_list_double) {

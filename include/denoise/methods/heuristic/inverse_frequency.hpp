@@ -6,9 +6,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "../../core/error.hpp"
+#include "../../core/macros.hpp"
+#include "../../data/pair_batch.hpp"
 #include "../../core/span.hpp"
 #include "../../core/types.hpp"
 
@@ -41,22 +44,37 @@ class InverseFrequency {
   /// The weight of a positive of item `item`.
   float item_weight(index_t item) const { return (*weight_)[static_cast<std::size_t>(item)]; }
 
+  /// Gathers each positive sample's item weight on the backend (pair models: the item of the
+  /// sample's anchor row); negatives keep weight 1.
+  template <class S>
+  struct weigh_samples {
+    const S* item_weight;
+    const index_t* item;    // per batch row
+    const index_t* anchor;  // per sample: its batch row
+    const S* positive;
+    S* weight;
+    DENOISE_HOST_DEVICE void operator()(std::size_t s) const {
+      weight[s] = positive[s] > S(0.5) ? item_weight[item[anchor[s]]] : S(1);
+    }
+  };
+
   template <class B>
   class State {
    public:
     using scalar = typename B::scalar;
-    State(const InverseFrequency& policy, std::uint64_t /*seed*/) : weight_(policy.weight_) {}
+    State(const InverseFrequency& policy, std::uint64_t /*seed*/) {
+      std::vector<scalar> host(policy.weight_->begin(), policy.weight_->end());
+      B::from_host(host, item_weight_);
+    }
 
     template <class Context>
     scalar on_batch(const Context& ctx, typename B::vector& weights) {
+      static_assert(std::is_same<typename std::decay_t<decltype(ctx.input)>::kind, data::pairs_tag>::value,
+                    "denoise: InverseFrequency weights by item, so it needs a pair model (data::pair_batch input)");
       const std::size_t n = ctx.samples();
-      B::to_host(ctx.positive, host_positive_);
-      host_weights_.resize(n);
-      for (std::size_t s = 0; s < n; ++s) {
-        const auto item = static_cast<std::size_t>(ctx.item[s]);
-        host_weights_[s] = host_positive_[s] > scalar(0.5) ? static_cast<scalar>((*weight_)[item]) : scalar(1);
-      }
-      B::from_host(host_weights_, weights);
+      weights.resize(n);
+      B::launch(n, weigh_samples<scalar>{B::ptr(item_weight_), B::ptr(ctx.input.items), B::ptr(ctx.anchor),
+                                         B::ptr(ctx.positive), B::ptr(weights)});
       return static_cast<scalar>(n);
     }
 
@@ -64,8 +82,7 @@ class InverseFrequency {
     void on_epoch_end(const EpochContext& /*ctx*/) {}
 
    private:
-    std::shared_ptr<const std::vector<float>> weight_;
-    std::vector<scalar> host_positive_, host_weights_;
+    typename B::vector item_weight_;
   };
 
  private:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "../../core/error.hpp"
@@ -90,6 +91,27 @@ inline void require_dlogits(std::size_t dlogits, std::size_t pairs, bool forward
                        " logit gradients for a forward of " + std::to_string(pairs) + " pairs");
   }
 }
+
+/// Throws config_error unless the workspace holds a forward (for jvp()).
+inline void require_forwarded(bool forwarded, const char* model, const char* what) {
+  if (!forwarded) throw config_error(std::string(model) + "::" + what + " called before forward with this workspace");
+}
+
+/// The storage behind a model's workspace: the state lives on the heap, created by the first
+/// forward, so that moving a workspace keeps the references its layer caches hold into it valid.
+template <class State>
+class boxed {
+ public:
+  State& get() {
+    if (!p_) p_ = std::make_unique<State>();
+    return *p_;
+  }
+  State* find() noexcept { return p_.get(); }
+  const State* find() const noexcept { return p_.get(); }
+
+ private:
+  std::unique_ptr<State> p_;
+};
 
 inline void require_positive(index_t value, const char* what, const char* model) {
   if (value <= 0) throw config_error(std::string(model) + ": " + what + " must be positive");

@@ -1,0 +1,6 @@
+// Umbrella header of the Batcher policies (see docs/policies/batcher.md).
+#pragma once
+
+#include "labelled_pairs.hpp"
+#include "negative_sampling.hpp"
+#include "static_checks.hpp"
