@@ -1,10 +1,14 @@
 // Command-line parsing for the denoise CLI: --name value or --name=value, strict numbers, and an
-// error naming the flag for anything malformed or unknown.
+// error naming the flag for anything malformed or unknown. flag_spec is how a task family or a
+// method declares its flags: the parser accepts them and --help prints them.
 #pragma once
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <type_traits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -13,7 +17,32 @@
 
 #include <denoise/core/error.hpp>
 
-namespace cli {
+namespace denoise_cli {
+
+/// One flag as a task family or a method declares it: "--drop-rate", its value's placeholder
+/// ("R"; empty for a switch) and its help text (lines after the first are continuation lines).
+struct flag_spec {
+  std::string name;
+  std::string value;
+  std::string help;
+};
+
+/// Appends the --help lines of `specs` to `out`: "  --name VALUE" then the help, aligned.
+inline void append_usage(std::string& out, const std::vector<flag_spec>& specs) {
+  constexpr std::size_t column = 25;
+  for (const auto& spec : specs) {
+    std::string head = "  " + spec.name + (spec.value.empty() ? "" : " " + spec.value);
+    head += head.size() + 1 < column ? std::string(column - head.size(), ' ') : std::string("  ");
+    std::size_t start = 0;
+    bool first = true;
+    while (start <= spec.help.size()) {
+      const auto end = std::min(spec.help.find('\n', start), spec.help.size());
+      out += (first ? head : std::string(column, ' ')) + spec.help.substr(start, end - start) + "\n";
+      first = false;
+      start = end + 1;
+    }
+  }
+}
 
 class flags {
  public:
@@ -57,6 +86,20 @@ class flags {
     const auto v = parse_integer(name, values_.at(name));
     if (v < min) fail(name, "must be >= " + std::to_string(min) + " (got " + std::to_string(v) + ")");
     return v;
+  }
+  /// An integer flag stored as T: a value T cannot hold is an error, never a silent wrap-around.
+  template <class T>
+  T integer_as(const std::string& name, T fallback, std::int64_t min = 0) const {
+    return checked<T>(name, integer(name, static_cast<std::int64_t>(fallback), min));
+  }
+  template <class T>
+  static T checked(const std::string& name, std::int64_t v) {
+    static_assert(std::is_integral<T>::value, "an integer type");
+    const bool below = std::is_unsigned<T>::value ? v < 0 : v < static_cast<std::int64_t>(std::numeric_limits<T>::min());
+    const bool above = v > 0 && static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+    if (below) fail(name, "out of range: " + std::to_string(v) + " (at least " + std::to_string(std::numeric_limits<T>::min()) + ")");
+    if (above) fail(name, "out of range: " + std::to_string(v) + " (at most " + std::to_string(std::numeric_limits<T>::max()) + ")");
+    return static_cast<T>(v);
   }
   std::vector<std::string> list(const std::string& name, const std::vector<std::string>& fallback) const {
     if (!has(name)) return fallback;
@@ -118,4 +161,4 @@ class flags {
   std::map<std::string, std::string> values_;
 };
 
-}  // namespace cli
+}  // namespace denoise_cli

@@ -1,28 +1,74 @@
-// What an experiment leaves behind: the machine-readable result (JSON), the per-sample weights
-// with the ground-truth noise flag beside them (CSV or .npy), and SVG figures. Every file is
-// written atomically.
-#pragma once
+// The result file, the weights export and the figures (see report.hpp).
+#include "report.hpp"
 
+#include <algorithm>
 #include <cstdio>
-#include <map>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+#include <limits>
 #include <ostream>
-#include <string>
-#include <vector>
 
-#include "../core/atomic_file.hpp"
-#include "../core/error.hpp"
-#include "../core/json_writer.hpp"
-#include "../core/version.hpp"
-#include "../data/detail/npy_reader.hpp"
-#include "method_runner.hpp"
+#include <denoise/core/atomic_file.hpp>
+#include <denoise/core/json_writer.hpp>
+#include <denoise/core/version.hpp>
+#include <denoise/data/detail/npy_reader.hpp>
+
 #include "statistics.hpp"
 #include "svg_plot.hpp"
 
-namespace denoise {
-namespace runtime {
+namespace denoise_cli {
+
+std::string weights_path(const std::string& path, const std::string& method) {
+  const auto dot = path.rfind('.');
+  if (dot == std::string::npos || dot < path.find_last_of('/') + 1) return path + "_" + method;
+  return path.substr(0, dot) + "_" + method + path.substr(dot);
+}
+
+namespace {
+
+/// A path as it names a file: absolute, with the existing part's symbolic links resolved.
+std::string file_key(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto canonical = fs::weakly_canonical(fs::absolute(fs::path(path), ec), ec);
+  return ec ? path : canonical.lexically_normal().string();
+}
+
+}  // namespace
+
+void check_output_paths(const flags& f, const experiment& e) {
+  namespace fs = std::filesystem;
+  std::vector<std::pair<std::string, std::string>> outputs;  // (flag, path)
+  if (f.has("--out")) outputs.emplace_back("--out", f.text("--out", ""));
+  if (f.has("--export-weights")) {
+    for (const auto& method : e.config.methods)
+      outputs.emplace_back("--export-weights", weights_path(f.text("--export-weights", ""), method));
+  }
+  if (f.has("--plot")) {
+    const std::string prefix = f.text("--plot", "");
+    outputs.emplace_back("--plot", prefix + "_curve.svg");
+    for (const auto& method : e.config.methods) outputs.emplace_back("--plot", prefix + "_" + method + "_loss.svg");
+  }
+  std::vector<std::pair<std::string, std::string>> seen;  // (file key, what it is)
+  if (!e.config.synthetic()) seen.emplace_back(file_key(e.config.data.path), "the input (--data)");
+  for (const auto& [flag, path] : outputs) {
+    if (path.empty()) flags::fail(flag, "needs a file name");
+    std::error_code ec;
+    const auto status = fs::symlink_status(path, ec);
+    if (!ec && fs::exists(status) && !fs::is_regular_file(status))
+      flags::fail(flag, "'" + path + "' exists and is not a regular file; refusing to replace it");
+    const fs::path directory = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+    if (!fs::is_directory(directory, ec)) flags::fail(flag, "directory '" + directory.string() + "' does not exist");
+    const std::string key = file_key(path);
+    for (const auto& [other, what] : seen)
+      if (other == key) flags::fail(flag, "'" + path + "' is also " + what);
+    seen.emplace_back(key, "written by " + flag);
+  }
+}
 
 /// The value of `name` in a metric list, NaN when absent.
-inline double metric_of(const metrics::metric_list& list, const std::string& name) {
+double metric_of(const denoise::metrics::metric_list& list, const std::string& name) {
   for (const auto& m : list)
     if (m.name == name) return m.value;
   return std::numeric_limits<double>::quiet_NaN();
@@ -30,7 +76,7 @@ inline double metric_of(const metrics::metric_list& list, const std::string& nam
 
 /// Per-seed values of a metric for one method: test metrics first, then the selected epoch's
 /// denoising metrics (drop precision/recall...).
-inline std::vector<double> per_seed(const std::vector<method_run>& runs, const std::string& method,
+std::vector<double> per_seed(const std::vector<method_run>& runs, const std::string& method,
                                     const std::string& metric) {
   std::vector<double> out;
   for (const auto& r : runs) {
@@ -45,7 +91,8 @@ inline std::vector<double> per_seed(const std::vector<method_run>& runs, const s
   return out;
 }
 
-inline void write_config(json_writer& w, const experiment_config& c) {
+static void write_config(denoise::json_writer& w, const experiment& e) {
+  const experiment_config& c = e.config;
   static const char* kinds[] = {"synthetic", "ml-100k", "movielens-dat", "delimited"};
   static const char* splits[] = {"random", "chronological", "leave-last"};
   w.begin_object()
@@ -53,17 +100,10 @@ inline void write_config(json_writer& w, const experiment_config& c) {
       .field("path", c.data.path)
       .field("noisy_below", static_cast<double>(c.data.noisy_below))
       .field("split", splits[static_cast<int>(c.split)])
-      .field("split_seed", static_cast<std::size_t>(c.split_seed))
-      .field("model", c.model)
-      .field("factor", static_cast<int>(c.factor))
-      .field("layers", static_cast<int>(c.layers))
-      .field("loss", c.loss)
-      .field("negatives", c.negatives)
-      .field("drop_schedule", c.drop_schedule)
-      .field("max_drop_rate", c.max_drop_rate)
-      .field("drop_ramp", static_cast<std::size_t>(c.drop_ramp))
-      .field("beta", c.beta)
-      .field("epochs", c.epochs)
+      .field("split_seed", static_cast<std::size_t>(c.split_seed));
+  e.task->write_config(w);
+  for (const auto& m : e.methods) m.method->write_config(w);
+  w.field("epochs", c.epochs)
       .field("batch_size", c.batch_size)
       .field("lr", c.lr)
       .field("weight_decay", c.weight_decay)
@@ -92,13 +132,14 @@ inline void write_config(json_writer& w, const experiment_config& c) {
 /// runs[i] = {method, seed, seconds, best_epoch, test: {metric: value}, epochs: [{epoch,
 /// train_loss, seconds, validation: {...}, denoising: {...}}]}; summary[method][metric] = {mean,
 /// std, n, and for methods other than "normal": diff_vs_normal, t, p}.
-inline void write_result_json(const std::string& path, const experiment_config& c, const std::string& data_description,
+void write_result_json(const std::string& path, const experiment& e, const std::string& data_description,
                               const std::vector<method_run>& runs, const std::vector<std::string>& summary_metrics) {
-  write_file_atomically(path, [&](std::ostream& out) {
-    json_writer w(out);
-    w.begin_object().field("denoise_version", version::string());
+  const experiment_config& c = e.config;
+  denoise::write_file_atomically(path, [&](std::ostream& out) {
+    denoise::json_writer w(out);
+    w.begin_object().field("denoise_version", denoise::version::string());
     w.key("config");
-    write_config(w, c);
+    write_config(w, e);
     w.field("data", data_description);
     w.key("runs").begin_array();
     for (const auto& r : runs) {
@@ -111,16 +152,16 @@ inline void write_result_json(const std::string& path, const experiment_config& 
       for (const auto& m : r.test) w.field(m.name, m.value);
       w.end_object();
       w.key("epochs").begin_array();
-      for (const auto& e : r.fit.history) {
+      for (const auto& epoch : r.fit.history) {
         w.begin_object()
-            .field("epoch", e.epoch)
-            .field("train_loss", e.train_loss)
-            .field("seconds", e.seconds)
-            .field("samples_per_second", e.samples_per_second);
+            .field("epoch", epoch.epoch)
+            .field("train_loss", epoch.train_loss)
+            .field("seconds", epoch.seconds)
+            .field("samples_per_second", epoch.samples_per_second);
         w.key("validation").begin_object();
-        for (const auto& m : e.validation) w.field(m.name, m.value);
+        for (const auto& m : epoch.validation) w.field(m.name, m.value);
         w.end_object().key("denoising").begin_object();
-        for (const auto& m : e.denoising) w.field(m.name, m.value);
+        for (const auto& m : epoch.denoising) w.field(m.name, m.value);
         w.end_object().end_object();
       }
       w.end_array().end_object();
@@ -150,7 +191,7 @@ inline void write_result_json(const std::string& path, const experiment_config& 
 /// loss the denoiser saw in the last epoch, and the ground-truth noise flag.
 /// .csv: a header line and one row per training positive. .npy: a float64 array with the columns
 /// [instance, user, item, user_raw, item_raw, weight, loss, noisy].
-inline void export_weights(const std::string& path, const method_run& run, const prepared_data& d) {
+void export_weights(const std::string& path, const method_run& run, const prepared_data& d) {
   const auto& train = d.split.train;
   const auto n = train.size();
   const bool npy = path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
@@ -175,10 +216,10 @@ inline void export_weights(const std::string& path, const method_run& run, const
       table.push_back(static_cast<double>(loss_of(r)));
       table.push_back(train.noisy().empty() ? 0.0 : train.noisy()[r]);
     }
-    atomic_write_bytes(path, data::detail::npy_bytes(table, {n, 8}, "<f8"));
+    denoise::atomic_write_bytes(path, denoise::data::detail::npy_bytes(table, {n, 8}, "<f8"));
     return;
   }
-  write_file_atomically(path, [&](std::ostream& out) {
+  denoise::write_file_atomically(path, [&](std::ostream& out) {
     out << "instance,user,item,user_raw,item_raw,weight,loss,noisy\n";
     char buffer[64];
     for (std::size_t r = 0; r < n; ++r) {
@@ -192,7 +233,7 @@ inline void export_weights(const std::string& path, const method_run& run, const
 
 /// Figures: `<prefix>_curve.svg` (validation metric per epoch, one line per method, first seed)
 /// and `<prefix>_<method>_loss.svg` (final per-sample loss of clean vs noisy training samples).
-inline std::vector<std::string> write_plots(const std::string& prefix, const experiment_config& c,
+std::vector<std::string> write_plots(const std::string& prefix, const experiment_config& c,
                                             const std::vector<method_run>& runs, const prepared_data& d) {
   std::vector<std::string> written;
   svg_plot curve("validation " + c.monitor + " per epoch", "epoch", c.monitor);
@@ -229,5 +270,4 @@ inline std::vector<std::string> write_plots(const std::string& prefix, const exp
   return written;
 }
 
-}  // namespace runtime
-}  // namespace denoise
+}  // namespace denoise_cli

@@ -7,10 +7,9 @@
 #include <limits>
 #include <vector>
 
-#include "../core/error.hpp"
+#include <denoise/core/error.hpp>
 
-namespace denoise {
-namespace runtime {
+namespace denoise_cli {
 
 struct mean_std {
   double mean = 0.0;
@@ -90,7 +89,7 @@ struct paired_test {
 
 /// Paired t-test of a against b (same seeds in the same order).
 inline paired_test paired_t_test(const std::vector<double>& a, const std::vector<double>& b) {
-  if (a.size() != b.size()) throw config_error("paired test: the samples differ in length", location::of_field("seeds"));
+  if (a.size() != b.size()) throw denoise::config_error("paired test: the samples differ in length", denoise::location::of_field("seeds"));
   paired_test out;
   out.n = a.size();
   std::vector<double> diff(a.size());
@@ -107,5 +106,4 @@ inline paired_test paired_t_test(const std::vector<double>& a, const std::vector
   return out;
 }
 
-}  // namespace runtime
-}  // namespace denoise
+}  // namespace denoise_cli

@@ -9,12 +9,12 @@
 #include <limits>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "../core/atomic_file.hpp"
+#include <denoise/core/atomic_file.hpp>
 
-namespace denoise {
-namespace runtime {
+namespace denoise_cli {
 
 struct plot_series {
   std::string name;
@@ -127,7 +127,7 @@ class svg_plot {
 
   /// Writes the SVG atomically.
   void save(const std::string& path) const {
-    write_file_atomically(path, [this](std::ostream& out) { write(out); });
+    denoise::write_file_atomically(path, [this](std::ostream& out) { write(out); });
   }
 
  private:
@@ -158,5 +158,4 @@ class svg_plot {
   std::vector<plot_series> lines_, steps_;
 };
 
-}  // namespace runtime
-}  // namespace denoise
+}  // namespace denoise_cli

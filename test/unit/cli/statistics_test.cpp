@@ -1,15 +1,15 @@
 // Multi-seed statistics of the CLI: hand-computed mean/std, the incomplete beta function at
 // known values, and the paired t-test against a worked example.
-#include <denoise/runtime/statistics.hpp>
+#include "cli/harness/statistics.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
 #include <vector>
 
-namespace dr = denoise::runtime;
+namespace dr = denoise_cli;
 
-BOOST_AUTO_TEST_SUITE(runtime_statistics)
+BOOST_AUTO_TEST_SUITE(cli_statistics)
 
 BOOST_AUTO_TEST_CASE(mean_and_sample_std) {
   const auto s = dr::summarize({2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0});

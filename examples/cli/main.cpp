@@ -1,0 +1,140 @@
+// denoise: train recommenders on noisy implicit feedback and compare denoising methods.
+//
+// With no arguments it trains GMF on the built-in planted-noise dataset with Normal, T-CE, R-CE
+// and the inverse-frequency heuristic, and prints Recall@20, NDCG@20 and the drop
+// precision/recall against the planted noise. See --help for everything else.
+//
+// This file is the application's driver: it reads the flags (harness/experiment.cpp), hands each
+// (method, seed) run to the task family chosen by --task (registry/task_registry.hpp: one virtual
+// call per run), then prints the table and writes the outputs (harness/report.cpp).
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include <denoise/core/error.hpp>
+#include <denoise/core/version.hpp>
+
+#include "harness/experiment.hpp"
+#include "harness/prepared_data.hpp"
+#include "harness/report.hpp"
+#include "harness/statistics.hpp"
+
+namespace denoise_cli {
+namespace {
+
+std::string cell(const std::vector<double>& values) {
+  const auto s = summarize(values);
+  char buffer[64];
+  if (s.mean != s.mean) return "-";
+  if (values.size() > 1) {
+    std::snprintf(buffer, sizeof buffer, "%.4f ± %.4f", s.mean, s.std);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.4f", s.mean);
+  }
+  return buffer;
+}
+
+int run(int argc, char** argv) {
+  const flags f = read_flags(argc, argv);
+  if (f.has("--help")) {
+    std::fputs(usage().c_str(), stdout);
+    return 0;
+  }
+  if (f.has("--version")) {
+    std::printf("denoise %s\n", denoise::version::string());
+    return 0;
+  }
+  const experiment e = parse_experiment(f);
+  check_output_paths(f, e);  // before any training: a bad output path fails now, not after the runs
+  const experiment_config& config = e.config;
+  std::vector<std::string> columns = f.list("--metrics", {});
+  if (columns.empty()) {
+    const std::string k = std::to_string(config.ks.front());
+    columns = {"recall@" + k, "ndcg@" + k, "drop_precision", "drop_recall"};
+  }
+#if defined(_OPENMP)
+  if (config.threads > 0) omp_set_num_threads(config.threads);
+#endif
+
+  const prepared_data data = prepare_data(config);
+  std::printf("denoise %s | %s\n", denoise::version::string(), data.description.c_str());
+  std::printf("%s, %zu epochs, seeds:", e.task->describe().c_str(), config.epochs);
+  for (auto s : config.seeds) std::printf(" %llu", static_cast<unsigned long long>(s));
+  std::printf("; reported epoch selected on validation %s\n\n", config.monitor.c_str());
+  std::fflush(stdout);
+
+  std::vector<method_run> runs;
+  for (const auto& method : config.methods) {
+    for (const auto seed : config.seeds) {
+      runs.push_back(e.task->run(config, data, e.method(method), method, seed));
+      const auto& r = runs.back();
+      double samples_per_second = 0;
+      for (const auto& h : r.fit.history) samples_per_second += h.samples_per_second;
+      samples_per_second /= static_cast<double>(r.fit.history.size());
+      std::fprintf(stderr, "  %-18s seed %-3llu %5.1fs  best epoch %zu  %.0f samples/s\n", method.c_str(),
+                   static_cast<unsigned long long>(seed), r.seconds, r.fit.best_epoch, samples_per_second);
+    }
+  }
+
+  // The table: one row per method; with several seeds, the p-value of a paired t-test vs normal
+  // on the first column.
+  const bool paired = config.seeds.size() > 1 &&
+                      std::find(config.methods.begin(), config.methods.end(), "normal") != config.methods.end();
+  std::printf("\n%-18s", "method");
+  for (const auto& col : columns) std::printf(" | %-17s", col.c_str());
+  if (paired) std::printf(" | p vs normal (%s)", columns.front().c_str());
+  std::printf("\n");
+  for (const auto& method : config.methods) {
+    std::printf("%-18s", method.c_str());
+    for (const auto& col : columns) std::printf(" | %-17s", cell(per_seed(runs, method, col)).c_str());
+    if (paired) {
+      if (method == "normal") {
+        std::printf(" | -");
+      } else {
+        const auto t = paired_t_test(per_seed(runs, method, columns.front()), per_seed(runs, "normal", columns.front()));
+        std::printf(" | %.3g", t.p);
+      }
+    }
+    std::printf("\n");
+  }
+  std::printf("\nrecall/ndcg: clean test set, all items ranked except training positives. drop_precision: share of\n"
+              "dropped (weight 0) training positives that are truly noisy; drop_recall: share of noisy ones dropped.\n");
+
+  if (f.has("--out")) {
+    write_result_json(f.text("--out", ""), e, data.description, runs, columns);
+    std::printf("result: %s\n", f.text("--out", "").c_str());
+  }
+  if (f.has("--export-weights")) {
+    for (const auto& r : runs) {
+      if (r.seed != config.seeds.front()) continue;
+      const std::string path = weights_path(f.text("--export-weights", ""), r.method);
+      export_weights(path, r, data);
+      std::printf("weights: %s\n", path.c_str());
+    }
+  }
+  if (f.has("--plot")) {
+    for (const auto& path : write_plots(f.text("--plot", ""), config, runs, data)) std::printf("plot: %s\n", path.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace denoise_cli
+
+int main(int argc, char** argv) {
+  try {
+    return denoise_cli::run(argc, argv);
+  } catch (const denoise::error& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "denoise: unexpected error: %s\n", e.what());
+    return 3;
+  }
+}

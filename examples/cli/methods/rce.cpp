@@ -1,0 +1,33 @@
+// "r-ce": R-CE of ADT (Wang et al., WSDM 2021): down-weights each positive by its prediction to the
+// power --beta (methods::ReweightedLoss).
+#include <denoise/backends/eigen.hpp>
+#include <denoise/methods/adt/reweighted_loss.hpp>
+
+#include "../registry/weighting.hpp"
+
+namespace denoise_cli {
+namespace {
+
+class reweighted_loss final : public weighting_method {
+ public:
+  explicit reweighted_loss(const method_flags& f) : beta_(f.values.number("--beta", f.synthetic ? 0.5 : 0.25)) {
+    if (!(beta_ >= 0.0)) flags::fail("--beta", "must be >= 0");
+  }
+  void write_config(denoise::json_writer& out) const override { out.field("beta", beta_); }
+  std::unique_ptr<pairs_weighting> start_pairs(const run_info& /*run*/, std::uint64_t seed) const override {
+    return start_policy<pairs_weighting>(denoise::methods::ReweightedLoss(beta_), seed);
+  }
+
+ private:
+  double beta_;
+};
+
+const method_registrar rce_registration{{
+    "r-ce",
+    20,
+    {{"--beta", "B", "R-CE exponent (default 0.25; synthetic 0.5)"}},
+    [](const method_flags& f) -> std::unique_ptr<weighting_method> { return std::make_unique<reweighted_loss>(f); },
+}};
+
+}  // namespace
+}  // namespace denoise_cli

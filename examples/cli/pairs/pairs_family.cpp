@@ -1,0 +1,126 @@
+// The "pairs" task family: user-item pair models (MF, GMF, NeuMF, CDAE) trained on positives with
+// sampled negatives under BCE, BPR or sampled softmax, evaluated by full ranking. Registers --task
+// pairs with its flags; the runners themselves come from the backend translation units.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "../harness/prepared_data.hpp"
+#include "../registry/task_registry.hpp"
+#include "pairs_runner_base.hpp"
+
+namespace denoise_cli {
+namespace {
+
+using runner_key = std::tuple<std::string, std::string, std::string>;  // model, loss, backend
+
+std::map<runner_key, std::unique_ptr<pairs_runner_base>>& runners() {
+  static std::map<runner_key, std::unique_ptr<pairs_runner_base>> map;
+  return map;
+}
+
+std::string comma_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+class pairs_family final : public task_family {
+ public:
+  explicit pairs_family(pairs_settings s) : s_(std::move(s)) {}
+
+  std::string describe() const override {
+    return "model " + s_.model + ", loss " + s_.loss + ", " + std::to_string(s_.negatives) + " negative(s)";
+  }
+
+  void check(const std::vector<const weighting_method*>& selected) const override {
+    for (const auto* m : selected) m->check(method_use{s_.loss, s_.negatives});
+  }
+
+  void write_config(denoise::json_writer& out) const override {
+    out.field("model", s_.model)
+        .field("factor", static_cast<int>(s_.factor))
+        .field("layers", static_cast<int>(s_.layers))
+        .field("loss", s_.loss)
+        .field("negatives", s_.negatives);
+  }
+
+  method_run run(const experiment_config& config, const prepared_data& data, const weighting_method& method,
+                 const std::string& method_name, std::uint64_t seed) const override {
+    const auto* runner = find_pairs_runner(s_.model, s_.loss, s_.backend);
+    if (runner == nullptr)
+      throw denoise::config_error("no " + s_.model + " x " + s_.loss + " runner on " + s_.backend,
+                                  denoise::location::of_field("--model"));
+    return runner->run(s_, config, data, method, method_name, seed);
+  }
+
+ private:
+  pairs_settings s_;
+};
+
+std::unique_ptr<task_family> make_pairs(const flags& f, const experiment_config& /*config*/) {
+  pairs_settings s;
+  s.model = f.text("--model", s.model);
+  s.factor = f.integer_as<denoise::index_t>("--factor", s.factor, 1);
+  s.layers = f.integer_as<denoise::index_t>("--layers", s.layers, 1);
+  s.dropout = f.number("--dropout", s.dropout);
+  s.hidden = f.integer_as<denoise::index_t>("--hidden", s.hidden, 1);
+  s.corruption = f.number("--corruption", s.corruption);
+  s.loss = f.text("--loss", s.loss);
+  s.negatives = f.integer_as<std::size_t>("--negatives", s.negatives);
+
+  const auto models = pairs_models(), losses = pairs_losses();
+  if (std::find(models.begin(), models.end(), s.model) == models.end())
+    flags::fail("--model", "unknown model '" + s.model + "' (" + comma_list(models) + ")");
+  if (std::find(losses.begin(), losses.end(), s.loss) == losses.end())
+    flags::fail("--loss", "unknown loss '" + s.loss + "' (" + comma_list(losses) + ")");
+  if ((s.loss == "bpr" || s.loss == "softmax") && s.negatives == 0)
+    flags::fail("--negatives", s.loss + " needs at least one negative");
+  if (!(s.dropout >= 0.0 && s.dropout < 1.0)) flags::fail("--dropout", "must be in [0, 1)");
+  if (!(s.corruption >= 0.0 && s.corruption < 1.0)) flags::fail("--corruption", "must be in [0, 1)");
+  return std::make_unique<pairs_family>(std::move(s));
+}
+
+const task_registrar pairs_registration{{
+    "pairs",
+    "user-item pairs with sampled negatives, ranked over all items",
+    "model and loss (--task pairs)",
+    {{"--model", "M", "mf | gmf (default) | neumf | cdae"},
+     {"--factor", "N", "embedding size (default 32)"},
+     {"--layers", "N", "NeuMF MLP layers (default 3)"},
+     {"--dropout", "P", "NeuMF tower dropout (default 0)"},
+     {"--hidden", "N", "CDAE hidden units (default 200)"},
+     {"--corruption", "P", "CDAE corruption (default 0.5)"},
+     {"--loss", "L", "bce (default) | bpr | softmax"},
+     {"--negatives", "K", "sampled negatives per positive (default 1)"}},
+    &make_pairs,
+}};
+
+}  // namespace
+
+void register_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend,
+                           std::unique_ptr<pairs_runner_base> runner) {
+  runners()[runner_key{model, loss, backend}] = std::move(runner);
+}
+
+const pairs_runner_base* find_pairs_runner(const std::string& model, const std::string& loss,
+                                           const std::string& backend) {
+  const auto it = runners().find(runner_key{model, loss, backend});
+  return it == runners().end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> pairs_models() {
+  std::set<std::string> names;
+  for (const auto& r : runners()) names.insert(std::get<0>(r.first));
+  return {names.begin(), names.end()};
+}
+
+std::vector<std::string> pairs_losses() {
+  std::set<std::string> names;
+  for (const auto& r : runners()) names.insert(std::get<1>(r.first));
+  return {names.begin(), names.end()};
+}
+
+}  // namespace denoise_cli

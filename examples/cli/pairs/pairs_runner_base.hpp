@@ -1,0 +1,51 @@
+// The "pairs" task family's type-erased boundary (mlpack's CFWrapperBase idea): one abstract
+// runner per (model, loss, backend), each a pairs_runner<Model, Loss, Backend> instantiated in a
+// backend translation unit (pairs_eigen.cpp) and found by name at run time. run() is the only
+// virtual call, once per training run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <denoise/core/types.hpp>
+
+#include "../harness/experiment_config.hpp"
+#include "../harness/method_run.hpp"
+#include "../registry/method_registry.hpp"
+
+namespace denoise_cli {
+
+struct prepared_data;
+
+/// The family's own settings (--model, --loss, ...).
+struct pairs_settings {
+  std::string model = "gmf";  ///< mf, gmf, neumf, cdae
+  denoise::index_t factor = 32;
+  denoise::index_t layers = 3;  ///< NeuMF tower depth
+  double dropout = 0.0;         ///< NeuMF tower dropout
+  denoise::index_t hidden = 200;  ///< CDAE hidden width
+  double corruption = 0.5;      ///< CDAE input corruption
+  std::string loss = "bce";     ///< bce, bpr, softmax
+  std::size_t negatives = 1;
+  std::string backend = "eigen";
+};
+
+class pairs_runner_base {
+ public:
+  virtual ~pairs_runner_base() = default;
+  virtual method_run run(const pairs_settings& settings, const experiment_config& config, const prepared_data& data,
+                         const weighting_method& method, const std::string& method_name, std::uint64_t seed) const = 0;
+};
+
+/// Registers a runner (pairs_runner.hpp does it for each instantiation).
+void register_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend,
+                           std::unique_ptr<pairs_runner_base> runner);
+/// The runner for (model, loss, backend), or null.
+const pairs_runner_base* find_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend);
+/// Model and loss names some runner offers, in registration-independent (sorted) order.
+std::vector<std::string> pairs_models();
+std::vector<std::string> pairs_losses();
+
+}  // namespace denoise_cli

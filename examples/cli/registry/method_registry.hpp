@@ -1,0 +1,95 @@
+// Denoising methods register themselves here, one file per method (methods/*.cpp): the name used by
+// --methods, the flags with their help text, and a factory that turns the parsed flags into a
+// configured weighting_method. --help, the default --methods list, flag parsing, validation and the
+// result file's config are all generated from these registrations.
+//
+// A weighting_method is built once per experiment and starts one weighting_state per training
+// run (weighting.hpp): the only virtual calls are one per run to start it and one per batch to
+// weight it (the same cost as the std::visit the old variant dispatch made), never one per sample.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <denoise/core/json_writer.hpp>
+#include <denoise/core/types.hpp>
+
+#include "../flags.hpp"
+
+namespace denoise {
+namespace backends {
+template <class Scalar>
+struct Eigen;
+}  // namespace backends
+namespace data {
+class Interactions;
+template <class Backend>
+struct pair_batch;
+}  // namespace data
+}  // namespace denoise
+
+namespace denoise_cli {
+
+/// The backend of the CLI's CPU translation units.
+using eigen_backend = denoise::backends::Eigen<float>;
+
+template <class Backend, class Input>
+class weighting_state;
+/// What a method weights in the pairs family: batches of data::pair_batch on the Eigen backend.
+using pairs_weighting = weighting_state<eigen_backend, denoise::data::pair_batch<eigen_backend>>;
+
+/// What a method's factory reads: the flags, and whether the data is the built-in synthetic set
+/// (some defaults differ there).
+struct method_flags {
+  const flags& values;
+  bool synthetic;
+};
+
+/// The run a method is about to weight (its hyper-parameters may depend on the run's length).
+struct run_info {
+  const denoise::data::Interactions& train;
+  denoise::index_t n_items;
+  std::size_t batch_size;
+  std::size_t epochs;
+};
+
+/// How a task family uses the methods it was given, for cross-checks that need both.
+struct method_use {
+  std::string loss;         ///< the family's loss (bce, bpr, softmax)
+  std::size_t negatives;    ///< sampled negatives per positive
+};
+
+/// One method configured from the flags.
+class weighting_method {
+ public:
+  virtual ~weighting_method() = default;
+  /// Checks that need the family's settings; called only for the methods --methods selects.
+  virtual void check(const method_use& /*use*/) const {}
+  /// The method's settings in the result file's "config" object.
+  virtual void write_config(denoise::json_writer& /*out*/) const {}
+  /// A fresh per-run state for the pairs family on the Eigen backend (seeded like the library's
+  /// method states). A family with another batch type or backend adds its own start_*() here.
+  virtual std::unique_ptr<pairs_weighting> start_pairs(const run_info& run, std::uint64_t seed) const = 0;
+};
+
+/// A method's one registration.
+struct method_registration {
+  std::string name;              ///< as --methods spells it
+  int rank = 0;                  ///< order in --help, the default --methods list and the result file
+  std::vector<flag_spec> flags;  ///< its own flags (help text included)
+  std::unique_ptr<weighting_method> (*make)(const method_flags&) = nullptr;
+};
+
+/// Every registered method, sorted by rank.
+const std::vector<method_registration>& registered_methods();
+/// The registration of `name`, or null.
+const method_registration* find_method(const std::string& name);
+
+/// Registers a method at static-initialisation time: `const method_registrar r{{"t-ce", ...}};`.
+struct method_registrar {
+  explicit method_registrar(method_registration registration);
+};
+
+}  // namespace denoise_cli
