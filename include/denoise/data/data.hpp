@@ -1,5 +1,5 @@
 // Umbrella header of denoise/data: containers, loaders, splits, samplers, batchers, the synthetic
-// planted-noise generator, CTR encoding, and CSV/.npy exchange.
+// planted-noise generator, CTR encoding, CSV/.npy exchange, and three-file splits (SGDL).
 #pragma once
 
 #include "alias_table.hpp"
@@ -18,5 +18,6 @@
 #include "negative_batcher.hpp"
 #include "popularity_negative_sampler.hpp"
 #include "split.hpp"
+#include "split_files.hpp"
 #include "synthetic.hpp"
 #include "uniform_negative_sampler.hpp"
