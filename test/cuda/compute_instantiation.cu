@@ -143,8 +143,8 @@ int run() {
   B::index_vector actions, kept;
   rl::Individual::State<B> individual(rl::Individual{}, 5);
   individual.select(probs, it, actions);
-  rl::TopK::State<B> top(rl::TopK(0.9), 6);
-  top.select_batches(probs, 16, kept);
+  rl::TopK::State<B> top_k(rl::TopK(0.9), 6);
+  top_k.select_batches(probs, 16, kept);
   rl::Reinforce<B>::score_dlogits(pl, actions, 0.5f, dpl);
   m.users.reset(9);
   std::printf("thrust-cuda ok: median %f, %zu parameters\n", static_cast<double>(median), nn::parameter_count<B>(m));
