@@ -66,7 +66,7 @@ template <class Schedule>
 constexpr bool check_drop_schedule() {
   DENOISE_STATIC_CHECK((traits::is_detected_v<detail::rate_t, Schedule>),
                        "denoise: a DropSchedule policy needs 'double rate(std::uint64_t iteration) const'; "
-                       "see docs/policies/denoiser.md");
+                       "see docs/policies/method.md");
   return true;
 }
 
