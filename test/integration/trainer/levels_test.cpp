@@ -57,6 +57,18 @@ std::vector<std::vector<float>> parameters(GMF& model) {
   return out;
 }
 
+// The rest of the standard step after forward(): every sample weighs 1, the mean loss.
+template <class Bk, class Context>
+void update_with_unit_weights(Context& ctx, typename Bk::vector& ones) {
+  using S = typename Bk::scalar;
+  ones.resize(ctx.samples());
+  Bk::fill(ones, S(1));
+  const auto n = static_cast<S>(ctx.samples());
+  ctx.report(ones, n);
+  ctx.backward(ones, n);
+  ctx.update();
+}
+
 // The standard training step, written by hand at the step-owning level.
 struct plain_step {
   static constexpr const char* name() { return "plain-step"; }
@@ -66,14 +78,8 @@ struct plain_step {
     State(const plain_step&, std::uint64_t) {}
     template <class Context>
     void step(Context& ctx) {
-      using S = typename Bk::scalar;
       ctx.forward();
-      ones_.resize(ctx.samples());
-      Bk::fill(ones_, S(1));
-      const auto n = static_cast<S>(ctx.samples());
-      ctx.report(ones_, n);
-      ctx.backward(ones_, n);
-      ctx.update();
+      update_with_unit_weights<Bk>(ctx, ones_);
     }
     template <class E>
     void on_epoch_end(const E&) {}
@@ -93,7 +99,6 @@ struct probing_step {
     State(const probing_step&, std::uint64_t) {}
     template <class Context>
     void step(Context& ctx) {
-      using S = typename Bk::scalar;
       ctx.forward();
       std::vector<dn::index_t> items(ctx.batch().item.size());
       for (std::size_t r = 0; r < items.size(); ++r) items[r] = (ctx.batch().item[r] + 7) % ctx.model().items();
@@ -101,12 +106,7 @@ struct probing_step {
       Bk::from_host(items, probe_.items);
       ctx.model().forward(probe_, probe_workspace_, probe_logits_);
       ++probes;
-      ones_.resize(ctx.samples());
-      Bk::fill(ones_, S(1));
-      const auto n = static_cast<S>(ctx.samples());
-      ctx.report(ones_, n);
-      ctx.backward(ones_, n);
-      ctx.update();
+      update_with_unit_weights<Bk>(ctx, ones_);
     }
     template <class E>
     void on_epoch_end(const E&) {}

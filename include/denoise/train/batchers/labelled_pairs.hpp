@@ -18,6 +18,7 @@
 #include "../batch.hpp"
 #include "../options.hpp"
 #include "instance_flags.hpp"
+#include "upload_pairs.hpp"
 
 namespace denoise {
 namespace train {
@@ -54,13 +55,7 @@ class LabelledPairs {
 
     bool next(batch<B, input_type>& out) {
       if (!batcher_.next(host_)) return false;
-      host_labels_.assign(host_.label_buffer.begin(), host_.label_buffer.end());
-      B::from_host(host_.user_buffer, out.input.users);
-      B::from_host(host_.item_buffer, out.input.items);
-      B::from_host(host_labels_, out.labels);
-      out.layout = losses::layout{host_.size(), 1};
-      out.instance.assign(host_.instance_buffer.begin(), host_.instance_buffer.end());
-      out.item.assign(host_.item_buffer.begin(), host_.item_buffer.end());
+      detail::upload_pairs<B>(host_, 1, host_labels_, out);
       return true;
     }
 

@@ -22,6 +22,7 @@
 #include "../batch.hpp"
 #include "../options.hpp"
 #include "instance_flags.hpp"
+#include "upload_pairs.hpp"
 
 namespace denoise {
 namespace train {
@@ -57,13 +58,7 @@ class NegativeSampling {
     /// The next batch, uploaded to the backend; false at the end of the epoch.
     bool next(batch<B, input_type>& out) {
       if (!batcher_.next(host_)) return false;
-      host_labels_.assign(host_.label_buffer.begin(), host_.label_buffer.end());
-      B::from_host(host_.user_buffer, out.input.users);
-      B::from_host(host_.item_buffer, out.input.items);
-      B::from_host(host_labels_, out.labels);
-      out.layout = losses::layout{host_.size() / group_, group_};
-      out.instance.assign(host_.instance_buffer.begin(), host_.instance_buffer.end());
-      out.item.assign(host_.item_buffer.begin(), host_.item_buffer.end());
+      detail::upload_pairs<B>(host_, group_, host_labels_, out);
       return true;
     }
 
