@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #if defined(_OPENMP)
@@ -127,11 +128,28 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace denoise_cli
 
+namespace {
+
+// The library names its own parameters (trainer_options, optimizer options); the CLI user knows
+// the flags that set them, so an error about one names the flag instead.
+std::string cli_message(const denoise::error& e) {
+  static const std::pair<const char*, const char*> flag_of[] = {
+      {"learning_rate", "--lr"}, {"batch_size", "--batch-size"}, {"epochs", "--epochs"},
+      {"ks", "--k"},             {"monitor", "--monitor"},       {"threads", "--threads"}};
+  if (!e.file().empty()) return e.what();
+  for (const auto& [field, flag] : flag_of) {
+    if (e.field() == field) return std::string("denoise: field '") + flag + "': " + e.reason();
+  }
+  return e.what();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   try {
     return denoise_cli::run(argc, argv);
   } catch (const denoise::error& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    std::fprintf(stderr, "%s\n", cli_message(e).c_str());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "denoise: unexpected error: %s\n", e.what());
