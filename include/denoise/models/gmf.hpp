@@ -3,8 +3,9 @@
 // `factor` and a learned output layer (h, b). The probability is sigmoid(logit); the loss is
 // applied by the trainer.
 //
-// Initialisation follows the NCF reference code the ADT authors built on: embeddings N(0, 0.01^2),
-// output layer Xavier-uniform with a zero bias. Factor 32 is the ADT/NCF setting.
+// Initialisation: embeddings N(0, 0.01^2) as in the NCF/ADT reference code; the output layer is
+// Xavier-uniform with a zero bias, which is our choice (the ADT reference keeps PyTorch's default
+// for nn.Linear, Kaiming-uniform). Factor 32 is the ADT/NCF setting.
 //
 // Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
 // backward(workspace, dlogits) work on a caller-owned workspace, so several forwards can be

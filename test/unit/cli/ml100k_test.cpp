@@ -20,7 +20,7 @@ BOOST_TEST_GLOBAL_FIXTURE(require_data_dir);
 
 BOOST_AUTO_TEST_SUITE(cli_ml100k)
 
-BOOST_AUTO_TEST_CASE(gmf_reaches_published_range_on_the_clean_test_set) {
+BOOST_AUTO_TEST_CASE(gmf_reproduces_its_recorded_result_on_the_clean_test_set) {
   const std::string data = "ml-100k:" + denoise::test::data_dir() + "/ml-100k/u.data";
   std::vector<const char*> argv{"denoise", "--data",      data.c_str(), "--model",   "gmf",   "--lr",
                                 "0.005",   "--epochs",    "6",          "--negatives", "4",   "--methods",
@@ -37,8 +37,13 @@ BOOST_AUTO_TEST_CASE(gmf_reaches_published_range_on_the_clean_test_set) {
   const double recall = dc::metric_of(run.test, "recall@20"), ndcg = dc::metric_of(run.test, "ndcg@20");
   BOOST_TEST_MESSAGE("GMF ml-100k: recall@20 " << recall << ", ndcg@20 " << ndcg << " (best epoch "
                                                << run.fit.best_epoch << ")");
-  BOOST_TEST(recall > 0.25);
-  BOOST_TEST(ndcg > 0.18);
+  // No published figure is behind these bounds: they are this run's own result (recall 0.2952,
+  // NDCG 0.2270 with seed 1; bit-identical across thread counts), with room for compiler-level
+  // float differences only, so a change to the model, the loss or the protocol shows up here.
+  BOOST_TEST(recall > 0.29);
+  BOOST_TEST(recall < 0.30);
+  BOOST_TEST(ndcg > 0.222);
+  BOOST_TEST(ndcg < 0.232);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
