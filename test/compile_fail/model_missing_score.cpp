@@ -33,6 +33,7 @@ struct model_base {
   denoise::index_t items() const noexcept { return items_; }
   void train(bool on = true) { training_ = on; }
   void eval() { training_ = false; }
+  bool training() const noexcept { return training_; }
   void forward(const batch_type& b, workspace&, vector& logits) { logits.assign(b.size(), 0.0f); }
   void backward(workspace&, const vector&) {}
   template <class F>

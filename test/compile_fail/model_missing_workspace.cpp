@@ -31,6 +31,7 @@ struct model_base {
   denoise::index_t items() const noexcept { return items_; }
   void train(bool on = true) { training_ = on; }
   void eval() { training_ = false; }
+  bool training() const noexcept { return training_; }
   void score(const index_vector&, matrix&) {}
   template <class F>
   void visit_parameters(F&&) {}

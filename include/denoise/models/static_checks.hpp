@@ -31,6 +31,7 @@ template <class M> using users_t = decltype(std::declval<const M&>().users());
 template <class M> using items_t = decltype(std::declval<const M&>().items());
 template <class M> using train_t = decltype(std::declval<M&>().train(true));
 template <class M> using eval_t = decltype(std::declval<M&>().eval());
+template <class M> using training_t = decltype(static_cast<bool>(std::declval<const M&>().training()));
 template <class M> using batch_type_t = typename M::batch_type;
 template <class M> using workspace_t = typename M::workspace;
 /// M::workspace, or int when it is missing (so the later checks stay quiet).
@@ -96,6 +97,9 @@ constexpr bool check_model() {
                        "denoise: a Model policy needs 'void train(bool on = true)'; see docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::eval_t, M>),
                        "denoise: a Model policy needs 'void eval()'; see docs/policies/model.md");
+  DENOISE_STATIC_CHECK((is_detected_v<p::training_t, M>),
+                       "denoise: a Model policy needs 'bool training() const' (evaluators restore the mode they found); "
+                       "see docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::batch_type_t, M>),
                        "denoise: a Model policy needs 'using batch_type = ...;' (the batch it consumes, e.g. "
                        "data::pair_batch<B>); see docs/policies/model.md");

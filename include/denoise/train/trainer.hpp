@@ -43,6 +43,7 @@
 #include "../metrics/denoising_quality.hpp"
 #include "../models/static_checks.hpp"
 #include "../nn/optim/adam.hpp"
+#include "../nn/optim/static_checks.hpp"
 #include "../nn/parameter.hpp"
 #include "batch.hpp"
 #include "batch_context.hpp"
@@ -65,6 +66,7 @@ class Trainer {
   static_assert(backends::check_backend<typename Model::backend>(), "");
   static_assert(losses::check_loss<Loss, typename Model::backend>(), "");
   static_assert(methods::check_method<Method, Model, Loss, Optimizer>(), "");
+  static_assert(nn::check_optimizer<Optimizer, Model>(), "");
   static_assert(evaluators::check_evaluator<Evaluator, typename Model::backend, Model>(), "");
 
  public:

@@ -78,6 +78,7 @@ class DotBias {
   denoise::index_t items() const noexcept { return q_.rows(); }
   void train(bool = true) {}  // nothing random in this model
   void eval() {}
+  bool training() const noexcept { return false; }
 
   // The batch must stay alive and unchanged until the backward() that follows.
   void forward(const batch_type& batch, workspace& ws, vector& logits) {
