@@ -168,15 +168,17 @@ static_assert(dn::models::check_model<BiasedDot<dn::backends::Eigen<float>>>(), 
 // 1. Gradient check in double precision: backward() against central finite differences of
 //    L = sum_n c_n * logit_n on a small batch.
 bool gradients_are_right() {
+  // [doc: callback.md gradient-check]
   using D = dn::backends::Eigen<double>;
   BiasedDot<D> model(5, 7, 4, /*seed*/ 11);
-  dn::data::pair_batch<D> batch;
+  dn::data::pair_batch<D> batch;                         // a few (user, item) pairs
   D::from_host(std::vector<dn::index_t>{0, 1, 2, 4, 4, 3}, batch.users);
   D::from_host(std::vector<dn::index_t>{6, 0, 2, 2, 5, 1}, batch.items);
-  D::vector c;
+  D::vector c;                                           // L = sum_n c[n] * logit_n
   D::from_host(std::vector<double>{0.5, -1.0, 2.0, 0.25, -0.75, 1.5}, c);
   const dn::nn::gradient_check_result check = dn::nn::check_model_gradients(model, batch, c);
-  std::printf("%s\n", check.report().c_str());
+  std::printf("%s\n", check.report().c_str());   // on failure it names the worst parameter element
+  // [end]
   return check.passed;
 }
 
