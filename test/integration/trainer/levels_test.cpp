@@ -354,14 +354,14 @@ BOOST_AUTO_TEST_CASE(labelled_rows_train_and_the_classification_evaluator_report
   BOOST_TEST(trainer.evaluate(target).auc == direct);
 }
 
-// The snippet at the top of README.md, verbatim between the markers.
+// The snippet at the top of README.md; docs.snippets checks that it is the page's text word for word.
 BOOST_AUTO_TEST_CASE(the_readme_snippet_trains) {
   const auto d = planted_data();
   const auto& train = d.interactions;
   const auto train_by_user = d.interactions.by_user();
   const auto held_by_user = d.held_out.by_user();
   const dn::train::ranking_target validation{train_by_user.view(), held_by_user.view()};
-  // README begin
+  // [doc: ../README.md quickstart]
   using CPU = denoise::backends::Eigen<float>;
   denoise::models::GMF<CPU> model(train.n_users(), train.n_items());
   denoise::data::UniformNegativeSampler sampler(train);
@@ -369,7 +369,7 @@ BOOST_AUTO_TEST_CASE(the_readme_snippet_trains) {
   denoise::train::Trainer<denoise::models::GMF<CPU>, denoise::losses::BCE, tce> trainer(
       model, denoise::nn::Adam<CPU>({0.001}), tce(denoise::methods::linear_drop_schedule(0.2, 30000)));
   auto result = trainer.fit(train, sampler, &validation, denoise::train::progress{});
-  // README end
+  // [end]
   BOOST_TEST(result.history.size() == 20u);
 }
 

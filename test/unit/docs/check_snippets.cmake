@@ -1,6 +1,6 @@
 # ctest -P script: every "// [doc: <page> <name>]" ... "// [end]" block of the given sources must
-# appear verbatim (leading indentation aside) in docs/<page> (or docs/policies/<page>), so the
-# compiled snippets and the documentation cannot drift apart.
+# appear verbatim (leading indentation aside) in docs/<page> (or docs/policies/<page>; the
+# top-level README is ../README.md), so the compiled snippets and the documentation cannot drift apart.
 #   cmake -D DOCS_DIR=<repo>/docs -D SOURCES="a.cpp|b.cpp" -P check_snippets.cmake
 cmake_minimum_required(VERSION 3.21)
 string(REPLACE "|" ";" _sources "${SOURCES}")
@@ -37,6 +37,7 @@ foreach(_source IN LISTS _sources)
       file(READ "${DOCS_DIR}/${_page}" _doc)
     elseif(EXISTS "${DOCS_DIR}/policies/${_page}")
       file(READ "${DOCS_DIR}/policies/${_page}" _doc)
+
     else()
       message(SEND_ERROR "${_source}: no page docs/${_page} or docs/policies/${_page}")
       math(EXPR _failures "${_failures} + 1")
