@@ -21,6 +21,7 @@
 #endif
 
 #include "../core/error.hpp"
+#include "../core/threads.hpp"
 #include "../core/types.hpp"
 #include "detail/common.hpp"
 #include "detail/std_vector.hpp"
@@ -61,22 +62,27 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
     detail::host_copy(in, v);
   }
 
-  /// f(i) for i in [0, n): a static OpenMP schedule when n * work is large enough to pay for it.
+  /// f(i) for i in [0, n): on the calling thread below threads::grain() per thread, else a static
+  /// OpenMP schedule over threads::for_work(n * work) threads (see core/threads.hpp).
   template <class F>
   static void launch(std::size_t n, const F& f, std::size_t work = 1) {
     const auto count = static_cast<std::ptrdiff_t>(n);
-    const bool parallel = n * work >= base::parallel_grain && n > 1;
+    const int team = n > 1 ? threads::for_work(n * work) : 1;
+    if (team == 1) {
+      for (std::ptrdiff_t i = 0; i < count; ++i) f(static_cast<std::size_t>(i));
+      return;
+    }
 #if defined(_OPENMP)
-#pragma omp parallel for schedule(static) if (parallel)
+#pragma omp parallel for schedule(static) num_threads(team)
 #endif
     for (std::ptrdiff_t i = 0; i < count; ++i) f(static_cast<std::size_t>(i));
-    static_cast<void>(parallel);
   }
 
   /// C = alpha op(A) op(B) + beta C on views, with Eigen's product on fixed blocks of C's rows.
-  /// The blocks always run inside an OpenMP region, where Eigen does not start threads of its
-  /// own (its parallel gemm chooses its blocking from the thread count, which would change the
-  /// bits with the number of threads).
+  /// Eigen never starts threads of its own here (its parallel gemm chooses its blocking from the
+  /// thread count, which would change the bits with the number of threads): the blocks run
+  /// either inside an OpenMP region of two or more threads, where Eigen stays serial, or on the
+  /// calling thread with the OpenMP thread count held at one.
   static void gemm(bool trans_a, bool trans_b, Scalar alpha, const_view a, const_view b, Scalar beta,
                    view c) {
     base::check_gemm(trans_a, trans_b, a, b, c);
@@ -87,12 +93,7 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
     const cmap ma(a.data, a.rows, a.cols);
     const cmap mb(b.data, b.rows, b.cols);
     const index_t tasks = (c.rows + gemm_rows_per_task - 1) / gemm_rows_per_task;
-    // Even a single task runs inside the region: with more than one thread in it, Eigen's
-    // parallelizer stays serial (see above).
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static)
-#endif
-    for (index_t t = 0; t < tasks; ++t) {
+    const auto task = [&](index_t t) {
       const index_t r0 = t * gemm_rows_per_task;
       const index_t nr = std::min(gemm_rows_per_task, c.rows - r0);
       mmap mc(c.data + static_cast<std::ptrdiff_t>(r0) * c.cols, nr, c.cols);
@@ -102,7 +103,23 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
         if (beta != Scalar(1)) mc *= beta;
         run_block(trans_a, trans_b, alpha, ma, mb, r0, nr, mc, true);
       }
+    };
+    const index_t inner = trans_a ? a.rows : a.cols;
+    const std::size_t work = static_cast<std::size_t>(c.rows) * static_cast<std::size_t>(c.cols) *
+                             static_cast<std::size_t>(inner);
+    const int team = std::min(threads::for_work(work), static_cast<int>(tasks));
+    if (team <= 1 || threads::in_parallel()) {
+      // On the calling thread, with Eigen held to one thread: its nbThreads() follows
+      // omp_get_max_threads(), and one thread means the serial kernel and blocking.
+      const threads::scoped serial(1);
+      for (index_t t = 0; t < tasks; ++t) task(t);
+      return;
     }
+    // Inside a region of two or more threads Eigen's parallelizer stays serial (see above).
+#if defined(_OPENMP)
+#pragma omp parallel for schedule(static) num_threads(team)
+#endif
+    for (index_t t = 0; t < tasks; ++t) task(t);
   }
 
   // ---- sorting and selection --------------------------------------------------------------
@@ -182,9 +199,9 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
     const auto kk = static_cast<std::size_t>(k);
     out.resize(segments * kk);
     const auto count = static_cast<std::ptrdiff_t>(segments);
-    const bool parallel = segments > 1 && values.size() >= base::parallel_grain;
+    const int team = segments > 1 ? threads::for_work(values.size() * 4) : 1;
 #if defined(_OPENMP)
-#pragma omp parallel if (parallel)
+#pragma omp parallel num_threads(team) if (team > 1)
 #endif
     {
       std::vector<index_t> buf;
@@ -212,7 +229,7 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
         for (std::size_t j = 0; j < kk; ++j) o[j] = j < take ? buf[j] : index_t(-1);
       }
     }
-    static_cast<void>(parallel);
+    static_cast<void>(team);
   }
 
  private:

@@ -51,6 +51,7 @@
 
 #include "../core/error.hpp"
 #include "../core/macros.hpp"
+#include "../core/threads.hpp"
 #include "../core/types.hpp"
 #include "detail/common.hpp"
 #include "detail/std_vector.hpp"
@@ -205,11 +206,18 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
     }
   }
 
-  /// f(i) for i in [0, n) with thrust::for_each_n on the system's policy.
+  /// f(i) for i in [0, n) with thrust::for_each_n on the system's policy. On the host systems a
+  /// loop below threads::grain() per thread runs on the calling thread: the OMP system would open a
+  /// parallel region for it (see core/threads.hpp).
   template <class F>
   static void launch(std::size_t n, const F& f, std::size_t work = 1) {
-    static_cast<void>(work);
     if (n == 0) return;
+    if constexpr (System::host_memory) {
+      if (threads::for_work(n * work) == 1) {
+        for (std::size_t i = 0; i < n; ++i) f(i);
+        return;
+      }
+    }
     thrust::for_each_n(System::policy(), thrust::counting_iterator<std::size_t>(0), n,
                        detail::index_adapter<F>{f});
   }

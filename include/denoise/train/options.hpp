@@ -31,10 +31,12 @@ struct trainer_options {
   /// explode long before it overflows to NaN, while the metrics still look plausible. 0 turns the
   /// check off (a non-finite loss always stops the run).
   double divergence_ratio = 1000.0;
+  int threads = 0;  ///< OpenMP threads of fit() and evaluate(); 0: the current ones (docs/threads.md)
 
   void validate() const {
     if (epochs == 0) throw config_error("must be positive", location::of_field("epochs"));
     if (batch_size == 0) throw config_error("must be positive", location::of_field("batch_size"));
+    if (threads < 0) throw config_error("must be >= 0 (0: the current setting)", location::of_field("threads"));
     if (!(divergence_ratio == 0.0 || divergence_ratio > 1.0))
       throw config_error("must be 0 (off) or greater than 1", location::of_field("divergence_ratio"));
     for (int k : ks)

@@ -36,6 +36,7 @@
 #include "../backends/static_checks.hpp"
 #include "../core/error.hpp"
 #include "../core/random.hpp"
+#include "../core/threads.hpp"
 #include "../data/interactions.hpp"
 #include "../losses/static_checks.hpp"
 #include "../methods/none.hpp"
@@ -112,6 +113,7 @@ class Trainer {
             class = std::enable_if_t<!std::is_same<std::decay_t<Batcher>, data::Interactions>::value>>
   fit_result fit(const Batcher& batcher, const target_type* validation, Callbacks&&... callbacks) {
     static_assert(batchers::check_batcher<Batcher, B, Model>(), "");
+    const threads::scoped team(options_.threads);
     typename Batcher::template State<B> batches(batcher, options_, random::derive_seed(options_.seed, "batches"));
     require_model_covers(batches);
     method_state state(method_, random::derive_seed(options_.seed, "denoiser"));
@@ -183,6 +185,7 @@ class Trainer {
 
   /// The evaluator's result for the model on `target` (in evaluation mode).
   result_type evaluate(const target_type& target) {
+    const threads::scoped team(options_.threads);
     evaluator_state evaluator(evaluator_policy_, options_);
     return evaluator.evaluate(model_, target);
   }

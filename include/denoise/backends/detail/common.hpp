@@ -7,10 +7,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../../core/error.hpp"
 #include "../../core/random.hpp"
+#include "../../core/threads.hpp"
 #include "../../core/types.hpp"
 #include "kernels.hpp"
 #include "storage.hpp"
@@ -29,8 +31,8 @@ struct common_primitives {
   using view = matrix_view<Scalar>;
   using const_view = matrix_view<const Scalar>;
 
-  /// Work items below which a loop stays on the calling thread.
-  static constexpr std::size_t parallel_grain = 16384;
+  /// The default of threads::grain(): work units per thread below which a loop stays serial.
+  static constexpr std::size_t parallel_grain = threads::default_grain;
 
   // ---- raw access -------------------------------------------------------------------------
   static Scalar* ptr(matrix& m) { return Derived::raw(m.values()); }
@@ -182,6 +184,7 @@ struct common_primitives {
     index_vector sorted_rows;
     index_vector counts;
     offset_vector offsets;
+    index_vector row_start;  ///< host-memory backends: the counting plan's per-row positions
   };
 
   /// dst[idx[i], :] += src[i, :] for every i, without races and in source order (the embedding
@@ -192,6 +195,18 @@ struct common_primitives {
     require_same_size(cols_of(src), cols_of(dst), "scatter_add_rows (cols)");
     check_indices(idx, dst.rows(), "scatter_add_rows");
     const std::size_t n = idx.size();
+    if constexpr (std::is_same<Vec<index_t>, std::vector<index_t>>::value) {
+      // Host memory and a table not much larger than the batch (an embedding table of users or
+      // items): a counting sort by row, O(n + rows), gives the same plan as sorting the keys.
+      if (static_cast<std::size_t>(dst.rows()) <= 4 * n + 4096) {
+        counting_plan(idx, static_cast<std::size_t>(dst.rows()), touched, ws);
+        Derived::launch(touched.size(),
+                        kernels::segment_add_rows<Scalar>{ptr(dst), ptr(src), ptr(touched), ptr(ws.offsets),
+                                                          ptr(ws.order), cols_of(dst)},
+                        cols_of(dst) * (n / (touched.size() + 1) + 1));
+        return;
+      }
+    }
     if (ws.keys.size() != n) ws.keys.resize(n);
     if (ws.order.size() != n) ws.order.resize(n);
     if (ws.sorted_rows.size() != n) ws.sorted_rows.resize(n);
@@ -279,6 +294,31 @@ struct common_primitives {
   }
 
  protected:
+  /// The scatter plan of scatter_add_rows on host memory: touched = the distinct rows ascending,
+  /// offsets their CSR ranges in order, order the source positions grouped by row in source order.
+  static void counting_plan(const index_vector& idx, std::size_t rows, index_vector& touched,
+                            scatter_workspace& ws) {
+    const std::size_t n = idx.size();
+    ws.row_start.assign(rows, 0);
+    for (std::size_t i = 0; i < n; ++i) ++ws.row_start[static_cast<std::size_t>(idx[i])];
+    touched.clear();
+    ws.offsets.clear();
+    ws.offsets.push_back(0);
+    offset_t next = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      const index_t count = ws.row_start[r];
+      if (count == 0) continue;
+      touched.push_back(static_cast<index_t>(r));
+      ws.row_start[r] = static_cast<index_t>(next);
+      next += count;
+      ws.offsets.push_back(next);
+    }
+    ws.order.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      ws.order[static_cast<std::size_t>(ws.row_start[static_cast<std::size_t>(idx[i])]++)] = static_cast<index_t>(i);
+    }
+  }
+
   static std::size_t rows_of(const matrix& m) { return static_cast<std::size_t>(m.rows()); }
   static std::size_t cols_of(const matrix& m) { return static_cast<std::size_t>(m.cols()); }
 
@@ -295,6 +335,18 @@ struct common_primitives {
     constexpr std::size_t chunk = 4096;
     const std::size_t parts = (n + chunk - 1) / chunk;
     if (parts == 0) return Scalar(0);
+    if constexpr (std::is_same<Vec<Scalar>, std::vector<Scalar>>::value) {
+      // Host memory: a batch-sized reduction (a loss report per batch) keeps its partial sums on
+      // the stack instead of allocating and copying them.
+      constexpr std::size_t stack_parts = 64;
+      if (parts <= stack_parts) {
+        Scalar partial[stack_parts];
+        Derived::launch(parts, kernels::chunk_sum<Scalar>{x, y, partial, n, chunk}, chunk);
+        Scalar acc = Scalar(0);
+        for (std::size_t p = 0; p < parts; ++p) acc += partial[p];
+        return acc;
+      }
+    }
     vector partial(parts);
     Derived::launch(parts, kernels::chunk_sum<Scalar>{x, y, ptr(partial), n, chunk}, chunk);
     std::vector<Scalar> host;

@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# The speed table of issue 16: denoise's CLI against every PyTorch twin in bench/ (dense Adam on
+# both sides, as the reference implementations train), same data, settings and threads, in one go;
+# optionally the busy-machine check (both cores loaded by `yes`, default threads vs one thread).
+# Writes the Markdown table between the speed-table markers of bench/README.md (or --readme FILE)
+# and prints it. See bench/README.md.
+#
+#   bench/speed_table.sh [--threads N] [--epochs N] [--data PATH] [--build-dir DIR]
+#                        [--models "gmf neumf"] [--methods "normal t-ce r-ce"] [--seed N]
+#                        [--busy] [--busy-epochs N] [--busy-reps N] [--out-dir DIR]
+#                        [--readme FILE|-] [--no-build] [--no-install]
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+threads="$(nproc 2>/dev/null || echo 2)"
+epochs=5
+data="$repo/../shared/data/ml-100k/u.data"
+build="$repo/build/twin"
+models="gmf neumf"
+methods="normal t-ce r-ce"
+seed=1
+busy=0
+busy_epochs=20
+busy_reps=3
+out=""
+readme="$repo/bench/README.md"
+do_build=1
+do_install=1
+python=/usr/bin/python3
+
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --threads) threads="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
+    --data) data="$2"; shift 2 ;;
+    --build-dir) build="$2"; shift 2 ;;
+    --models) models="$2"; shift 2 ;;
+    --methods) methods="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --busy) busy=1; shift ;;
+    --busy-epochs) busy_epochs="$2"; shift 2 ;;
+    --busy-reps) busy_reps="$2"; shift 2 ;;
+    --out-dir) out="$2"; shift 2 ;;
+    --readme) readme="$2"; shift 2 ;;
+    --no-build) do_build=0; shift ;;
+    --no-install) do_install=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "speed_table.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+[ -f "$data" ] || { echo "speed_table.sh: no data file at $data (use --data PATH/u.data)" >&2; exit 1; }
+"$python" -c 'import torch, numpy' 2>/dev/null ||
+  { echo "speed_table.sh: $python cannot import torch and numpy (Debian: apt install python3-torch)" >&2; exit 1; }
+
+# A fair twin uses an optimized BLAS: Debian's torch links libblas.so.3, which is netlib's
+# reference BLAS unless OpenBLAS is installed (it then takes over by update-alternatives).
+blas_of_torch() {
+  update-alternatives --query "libblas.so.3-$(uname -m)-linux-gnu" 2>/dev/null | sed -n 's/^Value: //p' | head -1
+}
+blas="$(blas_of_torch)"
+if ! printf '%s' "$blas" | grep -qi openblas; then
+  if [ "$do_install" = 1 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "speed_table.sh: installing libopenblas0-pthread for torch (was: ${blas:-unknown})" >&2
+    sudo_cmd=()
+    [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get install -y libopenblas0-pthread >&2 ||
+      echo "speed_table.sh: could not install OpenBLAS; the twin's GEMMs use ${blas:-the default BLAS}" >&2
+    blas="$(blas_of_torch)"
+  else
+    echo "speed_table.sh: torch uses ${blas:-an unknown BLAS}, not OpenBLAS (NeuMF twin times are unfair)" >&2
+  fi
+fi
+
+cli="$build/examples/denoise"
+if [ "$do_build" = 1 ]; then
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    generator=()
+    command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+    cmake -S "$repo" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >&2
+  fi
+  cmake --build "$build" --target denoise_cli -j "$(nproc 2>/dev/null || echo 2)" >&2
+fi
+[ -x "$cli" ] || { echo "speed_table.sh: $cli was not built" >&2; exit 1; }
+
+if [ -z "$out" ]; then out="$(mktemp -d "${TMPDIR:-/tmp}/denoise-speed.XXXXXX")"; fi
+mkdir -p "$out"
+
+common=(--epochs "$epochs" --batch-size 1024 --negatives 1 --lr 0.001 --factor 32 --layers 3
+        --drop-rate 0.2 --drop-ramp 0 --beta 0.25 --threads "$threads")
+load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo "speed table: epochs $epochs, threads $threads, data $data, results in $out" >&2
+for model in $models; do
+  for method in $methods; do
+    tag="${model}_${method}"
+    echo "== $model $method: ours" >&2
+    "$cli" --data "ml-100k:$data" --model "$model" --loss bce --methods "$method" --seeds "$seed" \
+      --dense-adam "${common[@]}" --out "$out/ours_$tag.json" > "$out/ours_$tag.log" 2>&1 ||
+      { cat "$out/ours_$tag.log" >&2; exit 1; }
+    echo "== $model $method: twin" >&2
+    OMP_NUM_THREADS="$threads" "$python" "$repo/bench/pytorch/twin.py" --data "$data" --model "$model" \
+      --method "$method" --seed "$seed" --adam dense "${common[@]}" --quiet --out "$out/twin_$tag.json" \
+      > "$out/twin_$tag.log" 2>&1 || { cat "$out/twin_$tag.log" >&2; exit 1; }
+  done
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+
+# Busy machine: one `yes` per core (pinned when taskset exists), then the GMF run with the default
+# thread count and with one thread, alternating, busy_reps times each; wall-clock seconds.
+: > "$out/busy.txt"
+if [ "$busy" = 1 ]; then
+  cores="$(nproc 2>/dev/null || echo 2)"
+  hogs=()
+  trap 'for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+  for ((c = 0; c < cores; ++c)); do
+    if command -v taskset >/dev/null 2>&1; then taskset -c "$c" yes > /dev/null & else yes > /dev/null & fi
+    hogs+=($!)
+  done
+  sleep 1
+  for ((r = 0; r < busy_reps; ++r)); do
+    for t in 0 1; do
+      start="$(date +%s.%N)"
+      "$cli" --data "ml-100k:$data" --model gmf --loss bce --methods normal --seeds "$seed" \
+        --epochs "$busy_epochs" --threads "$t" > "$out/busy_${t}_$r.log" 2>&1
+      end="$(date +%s.%N)"
+      echo "$t $start $end $(cut -d' ' -f1 /proc/loadavg)" >> "$out/busy.txt"
+      echo "== busy, threads $t (0 = default): $(echo "$end - $start" | bc) s" >&2
+    done
+  done
+  for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done
+  trap - EXIT
+fi
+
+"$python" - "$out" "$threads" "$epochs" "$load_before" "$load_after" "${blas:-unknown}" "$readme" \
+  "$busy_epochs" $models -- $methods <<'EOF'
+import datetime, json, os, platform, statistics, sys
+
+out, threads, epochs, load_before, load_after, blas, readme, busy_epochs = sys.argv[1:9]
+rest = sys.argv[9:]
+models, methods = rest[:rest.index("--")], rest[rest.index("--") + 1:]
+
+def read(path, twin):
+    r = json.load(open(path))
+    run = r if twin else r["runs"][0]
+    secs = [e["seconds"] for e in run["epochs"]]
+    return statistics.median(secs), run["test"]["recall@20"], run["test"]["ndcg@20"]
+
+lines = []
+lines.append("Measured %s UTC on %s (%d cores), `bench/speed_table.sh --threads %s --epochs %s`; torch %s "
+             "with BLAS `%s`; dense Adam on both sides; load average %s before, %s after."
+             % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), platform.machine(), os.cpu_count(),
+                threads, epochs, __import__("torch").__version__, blas, load_before, load_after))
+lines.append("")
+head = ("| model | method | ours s/epoch | twin s/epoch | twin/ours | ours R@20 | twin R@20 | ours N@20 | twin N@20 |")
+lines.append(head)
+lines.append("|" + "---|" * (head.count("|") - 1))
+for m in models:
+    base = None
+    for meth in methods:
+        o = read(os.path.join(out, "ours_%s_%s.json" % (m, meth)), False)
+        t = read(os.path.join(out, "twin_%s_%s.json" % (m, meth)), True)
+        if meth == "normal":
+            base = o[0]
+        rel = " (%.2fx BCE)" % (o[0] / base) if base and meth != "normal" else ""
+        lines.append("| %s | %s | %.4f%s | %.4f | %.2fx | %.4f | %.4f | %.4f | %.4f |"
+                     % (m, meth, o[0], rel, t[0], t[0] / o[0] if o[0] > 0 else float("inf"), o[1], t[1], o[2], t[2]))
+lines.append("")
+lines.append("Per-epoch times are medians over the epochs of one run (training only, validation excluded); "
+             "R@20 / N@20 are the clean-test Recall@20 / NDCG@20 at the best-validation epoch.")
+busy = [l.split() for l in open(os.path.join(out, "busy.txt")) if l.strip()]
+if busy:
+    by = {"0": [], "1": []}
+    loads = []
+    for t, s, e, load in busy:
+        by[t].append(float(e) - float(s))
+        loads.append(load)
+    d, o = statistics.median(by["0"]), statistics.median(by["1"])
+    lines.append("")
+    lines.append("Busy machine (one `yes > /dev/null` per core, GMF + BCE, %s epochs, wall clock incl. evaluation, "
+                 "median of %d alternating runs each, load average %s..%s): default threads %.1f s, "
+                 "`--threads 1` %.1f s, ratio %.2fx (target <= 1.5x)."
+                 % (busy_epochs, len(by["0"]), min(loads), max(loads), d, o, d / o))
+table = "\n".join(lines)
+print(table)
+if readme != "-":
+    begin, end = "<!-- speed-table:begin -->", "<!-- speed-table:end -->"
+    text = open(readme).read() if os.path.exists(readme) else ""
+    block = begin + "\n" + table + "\n" + end
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n## Speed table\n\n" + block + "\n"
+    open(readme, "w").write(text)
+    print("written to %s" % readme, file=sys.stderr)
+EOF
