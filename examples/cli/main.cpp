@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,7 @@
 #include <omp.h>
 #endif
 
+#include <denoise/core/atomic_file.hpp>
 #include <denoise/core/error.hpp>
 #include <denoise/core/version.hpp>
 
@@ -42,6 +44,7 @@ std::string cell(const std::vector<double>& values) {
 }
 
 int run(int argc, char** argv) {
+  denoise::install_temp_file_cleanup();  // Ctrl-C while an output is written leaves no *.tmp.XXXXXX
   const flags f = read_flags(argc, argv);
   if (f.has("--help")) {
     std::fputs(usage().c_str(), stdout);
@@ -54,16 +57,28 @@ int run(int argc, char** argv) {
   const experiment e = parse_experiment(f);
   check_output_paths(f, e);  // before any training: a bad output path fails now, not after the runs
   const experiment_config& config = e.config;
-  std::vector<std::string> columns = f.list("--metrics", {});
-  if (columns.empty()) {
-    const std::string k = std::to_string(config.ks.front());
-    columns = {"recall@" + k, "ndcg@" + k, "drop_precision", "drop_recall"};
-  }
+  const std::vector<std::string>& columns = e.columns;
 #if defined(_OPENMP)
-  if (config.threads > 0) omp_set_num_threads(config.threads);
+  if (config.threads > 0) {
+    // More threads than processors only adds contention (and thousands exhaust libgomp's stacks).
+    const int processors = omp_get_num_procs();
+    int threads = config.threads;
+    if (threads > processors) {
+      std::fprintf(stderr, "denoise: warning: --threads %d capped at the %d processors available\n", threads,
+                   processors);
+      threads = processors;
+    }
+    omp_set_num_threads(threads);
+  }
 #endif
 
   const prepared_data data = prepare_data(config);
+  for (int k : config.ks) {
+    if (static_cast<denoise::index_t>(k) > data.n_items())
+      throw denoise::config_error("cut-off " + std::to_string(k) + " exceeds the " + std::to_string(data.n_items()) +
+                                      " items of the data",
+                                  denoise::location::of_field("--k"));
+  }
   std::printf("denoise %s | %s\n", denoise::version::string(), data.description.c_str());
   std::printf("%s, %zu epochs, seeds:", e.task->describe().c_str(), config.epochs);
   for (auto s : config.seeds) std::printf(" %llu", static_cast<unsigned long long>(s));
@@ -104,8 +119,14 @@ int run(int argc, char** argv) {
     }
     std::printf("\n");
   }
-  std::printf("\nrecall/ndcg: clean test set, all items ranked except training positives. drop_precision: share of\n"
-              "dropped (weight 0) training positives that are truly noisy; drop_recall: share of noisy ones dropped.\n");
+  if (config.given_split()) {
+    std::printf("\nrecall/precision/ndcg: the test file, all item ids ranked except the user's training and\n"
+                "validation items (SGDL's protocol). ");
+  } else {
+    std::printf("\nrecall/ndcg: clean test set, all items ranked except training positives. ");
+  }
+  std::printf("drop_precision: share of\ndropped (weight 0) training positives that are truly noisy; drop_recall: "
+              "share of noisy ones dropped.\n");
 
   if (f.has("--out")) {
     write_result_json(f.text("--out", ""), e, data.description, runs, columns);
@@ -150,6 +171,10 @@ int main(int argc, char** argv) {
     return denoise_cli::run(argc, argv);
   } catch (const denoise::error& e) {
     std::fprintf(stderr, "%s\n", cli_message(e).c_str());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "denoise: out of memory: the data or the settings need more memory than there is "
+                         "(see --factor, --negatives, --batch-size, --k, --repeat)\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "denoise: unexpected error: %s\n", e.what());

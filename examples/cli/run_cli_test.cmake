@@ -26,6 +26,16 @@ string(JSON epochs LENGTH "${json}" runs 0 epochs)
 if(NOT epochs EQUAL 3 OR recall STREQUAL "")
   message(FATAL_ERROR "result.json: ${epochs} epochs in the first run, t-ce recall '${recall}'")
 endif()
+# The config records every setting that changes a result (issue 18), so a result file is enough to
+# rerun it: model, split, optimiser, synthetic data and the build.
+foreach(key dropout hidden corruption dense_adam ratios leave_last split_seed threads patience build
+        "synthetic;dim" "synthetic;popularity_skew" "synthetic;like_share" "synthetic;dislike_share"
+        "synthetic;noise_appeal_skew" "build;compiler" "build;version")
+  string(JSON value ERROR_VARIABLE missing GET "${json}" config ${key})
+  if(missing)
+    message(FATAL_ERROR "result.json config lacks '${key}': ${missing}")
+  endif()
+endforeach()
 file(STRINGS "${WORK_DIR}/weights_t-ce.csv" header LIMIT_COUNT 1)
 if(NOT header STREQUAL "instance,user,item,user_raw,item_raw,weight,loss,noisy")
   message(FATAL_ERROR "weights CSV header: ${header}")

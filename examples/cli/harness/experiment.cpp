@@ -6,6 +6,8 @@
 #include <set>
 #include <utility>
 
+#include <denoise/metrics/denoising_quality.hpp>
+
 namespace denoise_cli {
 namespace {
 
@@ -18,12 +20,18 @@ test metrics (mean ± std over seeds; with 2+ seeds, a paired t-test of each met
 
 const std::vector<flag_spec> data_flags{
     {"--data", "SOURCE", "synthetic (default) | ml-100k:PATH/u.data | ml-dat:PATH/ratings.dat |\n"
-                         "csv:PATH (with --columns, --delimiter, --header)"},
+                         "csv:PATH (with --columns, --delimiter, --header) |\n"
+                         "split:DIR (or sgdl:DIR): SGDL's three files DIR/<name>.train.rating,\n"
+                         ".valid.rating, .test.negative (user item flag; flag 0 = noisy), SGDL's\n"
+                         "protocol: validation on the noisy valid split, test items ranked\n"
+                         "excluding train and valid items, --k 5,20 by default"},
     {"--columns", "MAP", "csv column map, e.g. user=0,item=1,rating=2,timestamp=3 (positions or\n"
                          "header names); default user=0,item=1,rating=2"},
     {"--delimiter", "D", "csv delimiter (default \",\"; \"tab\" for a tab)"},
     {"--header", "", "csv: the first line names the columns"},
     {"--noisy-below", "R", "a positive with rating < R is noise (default 3, as in the papers)"},
+    {"--duplicates", "P", "a (user, item) pair listed twice in a data file: error (default) |\n"
+                          "first | last (keep that row) | sum (add the ratings up, for counts)"},
     {"--synthetic-users", "N", "planted-noise data: users (default 600)"},
     {"--synthetic-items", "N", "items (default 800)"},
     {"--synthetic-positives", "N", "mean observed positives per user (default 40)"},
@@ -55,7 +63,8 @@ const std::vector<flag_spec> training_flags{
     {"--threads", "N", "OpenMP threads (default: all)"},
 };
 const std::vector<flag_spec> output_flags{
-    {"--metrics", "LIST", "table columns (default recall@20,ndcg@20,drop_precision,drop_recall)"},
+    {"--metrics", "LIST", "table columns (default recall@K,ndcg@K for each K of --k, precision@K too\n"
+                          "for split:DIR, then drop_precision,drop_recall)"},
     {"--out", "FILE.json", "machine-readable result (format: README.md, \"Result file\")"},
     {"--export-weights", "FILE", "per-sample weight and loss of the first seed's runs with the noise\n"
                                  "flag (.csv or .npy); one file per method: FILE with the method inserted"},
@@ -98,6 +107,18 @@ denoise::data::Column column_of(const std::string& spec) {
   return denoise::data::Column::named(spec);
 }
 
+double share(const flags& f, const char* name, double fallback) {
+  const double v = f.number(name, fallback);
+  if (!(v >= 0.0 && v <= 1.0)) flags::fail(name, "must be in [0, 1]");
+  return v;
+}
+
+double skew(const flags& f, const char* name, double fallback) {
+  const double v = f.number(name, fallback);
+  if (!(v >= 0.0 && v <= 100.0)) flags::fail(name, "must be in [0, 100]");
+  return v;
+}
+
 void parse_data(const flags& f, experiment_config& c) {
   // Built-in data: a fifth of the positives are planted noise, clicks on items the user truly
   // dislikes (the bottom 20% of their true scores) that lean towards "clickbait" items whose appeal
@@ -116,13 +137,14 @@ void parse_data(const flags& f, experiment_config& c) {
   if (kind == "synthetic") {
     c.data.kind = data_kind::synthetic;
   } else if (colon == std::string::npos) {
-    flags::fail("--data", "expected synthetic, ml-100k:PATH, ml-dat:PATH or csv:PATH (got '" + data + "')");
+    flags::fail("--data", "expected synthetic, ml-100k:PATH, ml-dat:PATH, csv:PATH or split:DIR (got '" + data + "')");
   } else {
     c.data.path = data.substr(colon + 1);
     if (kind == "ml-100k") c.data.kind = data_kind::movielens_100k;
     else if (kind == "ml-dat") c.data.kind = data_kind::movielens_dat;
     else if (kind == "csv") c.data.kind = data_kind::delimited;
-    else flags::fail("--data", "unknown source '" + kind + "' (synthetic, ml-100k, ml-dat, csv)");
+    else if (kind == "split" || kind == "sgdl") c.data.kind = data_kind::split_files;
+    else flags::fail("--data", "unknown source '" + kind + "' (synthetic, ml-100k, ml-dat, csv, split)");
   }
   if (c.data.kind == data_kind::delimited) {
     c.data.columns.rating = denoise::data::Column::at(2);
@@ -145,20 +167,54 @@ void parse_data(const flags& f, experiment_config& c) {
                 "only applies to --data csv:PATH");
   }
   c.data.noisy_below = static_cast<float>(f.number("--noisy-below", 3.0));
+  if (f.has("--duplicates")) {
+    if (c.data.kind == data_kind::synthetic || c.data.kind == data_kind::split_files)
+      flags::fail("--duplicates", "only applies to a data file (ml-100k:, ml-dat:, csv:)");
+    const std::string policy = f.text("--duplicates", "error");
+    using denoise::data::DuplicatePolicy;
+    if (policy == "error") c.data.duplicates = DuplicatePolicy::error;
+    else if (policy == "first") c.data.duplicates = DuplicatePolicy::keep_first;
+    else if (policy == "last") c.data.duplicates = DuplicatePolicy::keep_last;
+    else if (policy == "sum") c.data.duplicates = DuplicatePolicy::sum;
+    else flags::fail("--duplicates", "unknown policy '" + policy + "' (error, first, last, sum)");
+  }
+  static const char* const synthetic_flags[] = {"--synthetic-users", "--synthetic-items", "--synthetic-positives",
+                                                "--noise-rate",      "--synthetic-seed",  "--synthetic-dim",
+                                                "--popularity-skew", "--like-share",      "--dislike-share",
+                                                "--noise-appeal"};
+  if (c.data.kind != data_kind::synthetic) {
+    for (const char* name : synthetic_flags)
+      if (f.has(name)) flags::fail(name, "only applies to --data synthetic");
+    return;
+  }
+  // Checked here, against the flags, so that an error names the flag rather than the generator's
+  // field, and so that no value reaches a float-to-integer cast it would overflow.
   auto& s = c.data.synthetic;
   s.n_users = f.integer_as<denoise::index_t>("--synthetic-users", s.n_users, 1);
   s.n_items = f.integer_as<denoise::index_t>("--synthetic-items", s.n_items, 2);
   s.mean_positives = f.number("--synthetic-positives", s.mean_positives);
-  s.noise_rate = f.number("--noise-rate", s.noise_rate);
+  if (!(s.mean_positives > 0 && s.mean_positives <= static_cast<double>(s.n_items)))
+    flags::fail("--synthetic-positives", "must be in (0, " + std::to_string(s.n_items) +
+                                             "] (a user cannot have more positives than --synthetic-items)");
+  s.noise_rate = share(f, "--noise-rate", s.noise_rate);
   s.seed = f.integer_as<std::uint64_t>("--synthetic-seed", s.seed);
   s.dim = f.integer_as<int>("--synthetic-dim", s.dim, 1);
-  s.popularity_skew = f.number("--popularity-skew", s.popularity_skew);
-  s.like_share = f.number("--like-share", s.like_share);
-  s.dislike_share = f.number("--dislike-share", s.dislike_share);
-  s.noise_appeal_skew = f.number("--noise-appeal", s.noise_appeal_skew);
+  s.popularity_skew = skew(f, "--popularity-skew", s.popularity_skew);
+  s.like_share = share(f, "--like-share", s.like_share);
+  s.dislike_share = share(f, "--dislike-share", s.dislike_share);
+  if (s.like_share + s.dislike_share > 1.0)
+    flags::fail(f.has("--like-share") ? "--like-share" : "--dislike-share",
+                "--like-share + --dislike-share must be <= 1");
+  s.noise_appeal_skew = skew(f, "--noise-appeal", s.noise_appeal_skew);
 }
 
 void parse_split(const flags& f, experiment_config& c) {
+  if (c.given_split()) {
+    // The files are the split and their flag column the noise: nothing here may change them.
+    for (const char* name : {"--split", "--ratios", "--leave-last", "--split-seed", "--noisy-below"})
+      if (f.has(name)) flags::fail(name, "does not apply to --data split:DIR (the files are the split)");
+    return;
+  }
   const std::string split = f.text("--split", "random");
   if (split == "random") c.split = split_kind::random;
   else if (split == "chrono") c.split = split_kind::chronological, c.ratios = {4, 1, 1};
@@ -200,13 +256,43 @@ void parse_training(const flags& f, experiment_config& c) {
       c.seeds.push_back(seed);
     }
   }
+  if (c.given_split()) c.ks = {5, 20};  // SGDL's cut-offs
   if (f.has("--k")) {
     c.ks.clear();
     for (const auto& item : f.list("--k", {})) c.ks.push_back(flags::checked<int>("--k", flags::parse_integer("--k", item)));
   }
-  c.monitor = f.text("--monitor", "ndcg@" + std::to_string(c.ks.front()));
+  // SGDL's protocol selects on the largest cut-off (ndcg@20); the other sources on the first.
+  c.monitor = f.text("--monitor", "ndcg@" + std::to_string(c.given_split() ? c.ks.back() : c.ks.front()));
   c.patience = f.integer_as<std::size_t>("--patience", 0);
   c.threads = f.integer_as<int>("--threads", 0);
+}
+
+// The table's columns: the ranking metrics of each cut-off (precision too under SGDL's protocol,
+// which reports it) and the drop precision/recall, unless --metrics names them. A name no run
+// reports is an error, not a column of "-".
+std::vector<std::string> parse_columns(const flags& f, const experiment_config& c) {
+  std::vector<std::string> known;
+  for (int k : c.ks)
+    for (const char* m : {"recall@", "precision@", "f1@", "ndcg@", "hit_rate@"}) known.push_back(m + std::to_string(k));
+  for (const auto& m : denoise::metrics::denoising_report{}.metrics()) known.push_back(m.name);
+  std::vector<std::string> columns;
+  for (int k : c.ks) {
+    const std::string at = "@" + std::to_string(k);
+    columns.push_back("recall" + at);
+    if (c.given_split()) columns.push_back("precision" + at);
+    columns.push_back("ndcg" + at);
+  }
+  columns.push_back("drop_precision");
+  columns.push_back("drop_recall");
+  columns = f.list("--metrics", columns);
+  for (auto it = columns.begin(); it != columns.end(); ++it) {
+    if (std::find(known.begin(), known.end(), *it) == known.end())
+      flags::fail("--metrics", "no run reports '" + *it + "' (with --k " + std::to_string(c.ks.front()) +
+                                   ": recall@K, precision@K, f1@K, ndcg@K, hit_rate@K for each K of --k, " +
+                                   "drop_precision, drop_recall, drop_f1, ...)");
+    if (std::find(columns.begin(), it, *it) != it) flags::fail("--metrics", "'" + *it + "' is listed twice");
+  }
+  return columns;
 }
 
 }  // namespace
@@ -266,6 +352,7 @@ experiment parse_experiment(const flags& f) {
 
   e.task = task->make(f, c);
   c.validate();
+  e.columns = parse_columns(f, c);
   std::vector<const weighting_method*> selected;
   for (const auto& name : c.methods) selected.push_back(&e.method(name));
   e.task->check(selected);

@@ -23,6 +23,7 @@ struct experiment {
   experiment_config config;
   std::unique_ptr<task_family> task;
   std::vector<configured_method> methods;  ///< every registered method, in rank order
+  std::vector<std::string> columns;        ///< the table's metric columns (--metrics), each a known name
 
   /// The configured method `name` (one of config.methods).
   const weighting_method& method(const std::string& name) const;

@@ -10,20 +10,25 @@
 #include <denoise/core/error.hpp>
 #include <denoise/core/types.hpp>
 #include <denoise/data/delimited_reader.hpp>
+#include <denoise/data/duplicates.hpp>
 #include <denoise/data/split.hpp>
 #include <denoise/data/synthetic.hpp>
 
 namespace denoise_cli {
 
-enum class data_kind { synthetic, movielens_100k, movielens_dat, delimited };
+/// split_files: a split shipped as three files (SGDL's `<name>.train.rating`, `.valid.rating`,
+/// `.test.negative` in one folder), evaluated with SGDL's protocol (prepared_data.cpp).
+enum class data_kind { synthetic, movielens_100k, movielens_dat, delimited, split_files };
 enum class split_kind { random, chronological, leave_last };
 
 struct data_config {
   data_kind kind = data_kind::synthetic;
-  std::string path;                          ///< file to read (not synthetic)
+  std::string path;                          ///< file to read (not synthetic); split_files: the folder
   denoise::data::ColumnMapping columns;      ///< delimited files: which column is what
   denoise::data::ReadOptions read;           ///< delimited files: delimiter, header, ...
   float noisy_below = 3.0f;                  ///< rating < noisy_below is a noisy positive (real data)
+  /// Repeated (user, item) rows of a data file (--duplicates): an error unless a policy is chosen.
+  denoise::data::DuplicatePolicy duplicates = denoise::data::DuplicatePolicy::error;
   denoise::data::SyntheticConfig synthetic;  ///< the built-in planted-noise dataset
 };
 
@@ -50,6 +55,8 @@ struct experiment_config {
   int threads = 0;                  ///< OpenMP threads (0: default)
 
   bool synthetic() const noexcept { return data.kind == data_kind::synthetic; }
+  /// The data come split (--data split:DIR): the split flags do not apply.
+  bool given_split() const noexcept { return data.kind == data_kind::split_files; }
 
   void validate() const {
     auto fail = [](const std::string& field, const std::string& why) {

@@ -13,6 +13,7 @@
 #include <denoise/core/json_writer.hpp>
 #include <denoise/core/version.hpp>
 #include <denoise/data/detail/npy_reader.hpp>
+#include <denoise/data/split_files.hpp>
 
 #include "statistics.hpp"
 #include "svg_plot.hpp"
@@ -26,6 +27,32 @@ std::string weights_path(const std::string& path, const std::string& method) {
 }
 
 namespace {
+
+// What built this binary (the result file's config.build): numbers can differ across compilers,
+// optimisation levels (float contraction) and OpenMP.
+std::string build_compiler() {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "gcc " __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+bool build_optimized() {
+#if defined(__OPTIMIZE__)
+  return true;
+#else
+  return false;
+#endif
+}
+bool build_openmp() {
+#if defined(_OPENMP)
+  return true;
+#else
+  return false;
+#endif
+}
 
 /// A path as it names a file: absolute, with the existing part's symbolic links resolved.
 std::string file_key(const std::string& path) {
@@ -51,7 +78,13 @@ void check_output_paths(const flags& f, const experiment& e) {
     for (const auto& method : e.config.methods) outputs.emplace_back("--plot", prefix + "_" + method + "_loss.svg");
   }
   std::vector<std::pair<std::string, std::string>> seen;  // (file key, what it is)
-  if (!e.config.synthetic()) seen.emplace_back(file_key(e.config.data.path), "the input (--data)");
+  if (e.config.given_split()) {
+    const auto paths = denoise::data::sgdl_split_paths(e.config.data.path);
+    for (const auto* input : {&paths.train, &paths.validation, &paths.test})
+      seen.emplace_back(file_key(*input), "an input (--data)");
+  } else if (!e.config.synthetic()) {
+    seen.emplace_back(file_key(e.config.data.path), "the input (--data)");
+  }
   for (const auto& [flag, path] : outputs) {
     if (path.empty()) flags::fail(flag, "needs a file name");
     std::error_code ec;
@@ -91,24 +124,55 @@ std::vector<double> per_seed(const std::vector<method_run>& runs, const std::str
   return out;
 }
 
+// Every setting that changes a result, so that a result file is enough to rerun it: the data
+// source with its reading options, the split, the family's and every method's settings, the
+// training loop, the seeds, and what built the binary.
 static void write_config(denoise::json_writer& w, const experiment& e) {
   const experiment_config& c = e.config;
-  static const char* kinds[] = {"synthetic", "ml-100k", "movielens-dat", "delimited"};
+  static const char* kinds[] = {"synthetic", "ml-100k", "movielens-dat", "delimited", "split"};
   static const char* splits[] = {"random", "chronological", "leave-last"};
+  static_assert(sizeof kinds / sizeof kinds[0] == static_cast<int>(data_kind::split_files) + 1,
+                "write_config: a data_kind without a name in the result file");
   w.begin_object()
       .field("data", kinds[static_cast<int>(c.data.kind)])
-      .field("path", c.data.path)
-      .field("noisy_below", static_cast<double>(c.data.noisy_below))
-      .field("split", splits[static_cast<int>(c.split)])
-      .field("split_seed", static_cast<std::size_t>(c.split_seed));
+      .field("path", c.data.path);
+  if (c.data.kind == data_kind::delimited) {
+    auto column = [](const denoise::data::Column& col) {
+      return col.name.empty() ? (col.index < 0 ? std::string() : std::to_string(col.index)) : col.name;
+    };
+    w.key("csv")
+        .begin_object()
+        .field("delimiter", c.data.read.delimiter)
+        .field("header", c.data.read.header)
+        .field("user", column(c.data.columns.user))
+        .field("item", column(c.data.columns.item))
+        .field("rating", column(c.data.columns.rating))
+        .field("timestamp", column(c.data.columns.timestamp))
+        .end_object();
+  }
+  if (c.data.kind != data_kind::synthetic && !c.given_split()) {
+    static const char* policies[] = {"error", "first", "last", "sum"};
+    w.field("duplicates", policies[static_cast<int>(c.data.duplicates)]);
+  }
+  if (!c.given_split()) {
+    w.field("noisy_below", static_cast<double>(c.data.noisy_below))
+        .field("split", splits[static_cast<int>(c.split)])
+        .field("split_seed", static_cast<std::size_t>(c.split_seed))
+        .field("leave_last", c.leave_last);
+    w.key("ratios").begin_array().value(c.ratios.train).value(c.ratios.validation).value(c.ratios.test).end_array();
+  } else {
+    w.field("split", "given (train/valid/test files, SGDL's protocol)");
+  }
   e.task->write_config(w);
   for (const auto& m : e.methods) m.method->write_config(w);
   w.field("epochs", c.epochs)
       .field("batch_size", c.batch_size)
       .field("lr", c.lr)
       .field("weight_decay", c.weight_decay)
+      .field("dense_adam", c.dense_adam)
       .field("monitor", c.monitor)
-      .field("patience", c.patience);
+      .field("patience", c.patience)
+      .field("threads", c.threads);
   w.key("methods").array(c.methods);
   w.key("ks").array(c.ks);
   w.key("seeds").begin_array();
@@ -123,8 +187,22 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
         .field("mean_positives", s.mean_positives)
         .field("noise_rate", s.noise_rate)
         .field("seed", static_cast<std::size_t>(s.seed))
+        .field("dim", s.dim)
+        .field("popularity_skew", s.popularity_skew)
+        .field("activity_skew", s.activity_skew)
+        .field("like_share", s.like_share)
+        .field("dislike_share", s.dislike_share)
+        .field("noise_appeal_skew", s.noise_appeal_skew)
         .end_object();
   }
+  w.key("build")
+      .begin_object()
+      .field("version", denoise::version::string())
+      .field("compiler", build_compiler())
+      .field("cplusplus", static_cast<std::int64_t>(__cplusplus))
+      .field("optimized", build_optimized())
+      .field("openmp", build_openmp())
+      .end_object();
   w.end_object();
 }
 

@@ -47,6 +47,8 @@ class Interactions {
   span<const offset_t> instances() const noexcept { return instances_; }
   span<float> mutable_labels() noexcept { return labels_; }
   span<std::uint8_t> mutable_noisy() noexcept { return noisy_; }
+  span<float> mutable_ratings() noexcept { return ratings_; }
+  span<std::int64_t> mutable_timestamps() noexcept { return timestamps_; }
 
   bool has_ratings() const noexcept { return has_ratings_; }
   bool has_timestamps() const noexcept { return has_timestamps_; }
