@@ -18,6 +18,8 @@ const pairs_runners<E, m::MF<E>, l::BCE, l::BPR, l::SampledSoftmax> mf{};
 const pairs_runners<E, m::GMF<E>, l::BCE, l::BPR, l::SampledSoftmax> gmf{};
 const pairs_runners<E, m::NeuMF<E>, l::BCE, l::BPR, l::SampledSoftmax> neumf{};
 const pairs_runners<E, m::CDAE<E>, l::BCE, l::BPR, l::SampledSoftmax> cdae{};
+const pairs_runners<E, m::LightGCN<E>, l::BCE, l::BPR> lightgcn{};
+const pairs_runners<E, m::NGCF<E>, l::BCE, l::BPR> ngcf{};
 
 }  // namespace
 }  // namespace denoise_cli

@@ -43,6 +43,8 @@ class pairs_family final : public task_family {
     out.field("model", s_.model)
         .field("factor", static_cast<int>(s_.factor))
         .field("layers", static_cast<int>(s_.layers))
+        .field("dropout", s_.dropout).field("hidden", static_cast<int>(s_.hidden)).field("corruption", s_.corruption)
+        .field("node_dropout", s_.node_dropout).field("l2", s_.l2)
         .field("loss", s_.loss)
         .field("negatives", s_.negatives);
   }
@@ -68,6 +70,8 @@ std::unique_ptr<task_family> make_pairs(const flags& f, const experiment_config&
   s.dropout = f.number("--dropout", s.dropout);
   s.hidden = f.integer_as<denoise::index_t>("--hidden", s.hidden, 1);
   s.corruption = f.number("--corruption", s.corruption);
+  s.node_dropout = f.number("--node-dropout", s.node_dropout);
+  s.l2 = f.number("--l2", s.l2);
   s.loss = f.text("--loss", s.loss);
   s.negatives = f.integer_as<std::size_t>("--negatives", s.negatives);
 
@@ -80,6 +84,8 @@ std::unique_ptr<task_family> make_pairs(const flags& f, const experiment_config&
     flags::fail("--negatives", s.loss + " needs at least one negative");
   if (!(s.dropout >= 0.0 && s.dropout < 1.0)) flags::fail("--dropout", "must be in [0, 1)");
   if (!(s.corruption >= 0.0 && s.corruption < 1.0)) flags::fail("--corruption", "must be in [0, 1)");
+  if (!(s.node_dropout >= 0.0 && s.node_dropout < 1.0)) flags::fail("--node-dropout", "must be in [0, 1)");
+  if (!(s.l2 >= 0.0)) flags::fail("--l2", "must be >= 0");
   return std::make_unique<pairs_family>(std::move(s));
 }
 
@@ -87,10 +93,12 @@ const task_registrar pairs_registration{{
     "pairs",
     "user-item pairs with sampled negatives, ranked over all items",
     "model and loss (--task pairs)",
-    {{"--model", "M", "mf | gmf (default) | neumf | cdae"},
-     {"--factor", "N", "embedding size (default 32)"},
-     {"--layers", "N", "NeuMF MLP layers (default 3)"},
-     {"--dropout", "P", "NeuMF tower dropout (default 0)"},
+    {{"--model", "M", "mf | gmf (default) | neumf | cdae | lightgcn | ngcf"},
+     {"--factor", "N", "embedding size (default 32; the graph papers use 64)"},
+     {"--layers", "N", "NeuMF MLP layers, LightGCN/NGCF propagation layers (default 3)"},
+     {"--dropout", "P", "NeuMF tower dropout, NGCF message dropout (default 0)"},
+     {"--node-dropout", "P", "NGCF node dropout (default 0)"},
+     {"--l2", "X", "LightGCN/NGCF batch L2 (default 0; LightGCN's paper 1e-4)"},
      {"--hidden", "N", "CDAE hidden units (default 200)"},
      {"--corruption", "P", "CDAE corruption (default 0.5)"},
      {"--loss", "L", "bce (default) | bpr | softmax"},

@@ -21,10 +21,12 @@ struct prepared_data;
 
 /// The family's own settings (--model, --loss, ...).
 struct pairs_settings {
-  std::string model = "gmf";  ///< mf, gmf, neumf, cdae
+  std::string model = "gmf";  ///< mf, gmf, neumf, cdae, lightgcn, ngcf
   denoise::index_t factor = 32;
-  denoise::index_t layers = 3;  ///< NeuMF tower depth
-  double dropout = 0.0;         ///< NeuMF tower dropout
+  denoise::index_t layers = 3;  ///< NeuMF tower depth; LightGCN / NGCF propagation layers
+  double dropout = 0.0;         ///< NeuMF tower dropout; NGCF message dropout
+  double node_dropout = 0.0;    ///< NGCF node dropout
+  double l2 = 0.0;              ///< LightGCN / NGCF batch L2 (the references: 1e-4, 1e-5)
   denoise::index_t hidden = 200;  ///< CDAE hidden width
   double corruption = 0.5;      ///< CDAE input corruption
   std::string loss = "bce";     ///< bce, bpr, softmax

@@ -4,6 +4,8 @@
 
 #include "cdae.hpp"
 #include "gmf.hpp"
+#include "lightgcn.hpp"
 #include "mf.hpp"
 #include "neumf.hpp"
+#include "ngcf.hpp"
 #include "static_checks.hpp"
