@@ -5,7 +5,8 @@
 #   user_method     a user-written weighting method (docs/policies/method.md, level 1)
 #   user_model      a user-written model (docs/policies/model.md), gradient-checked, then trained
 #   thrust_backend  the quickstart's training on backends::Thrust<thrust_system::omp>, beside Eigen
-set(DENOISE_EXAMPLE_PROGRAMS quickstart user_method user_model thrust_backend)
+#   ctr             MovieLens-100K CTR fields (or planted synthetic fields), DeepFM, early stopping on AUC
+set(DENOISE_EXAMPLE_PROGRAMS quickstart user_method user_model thrust_backend ctr)
 foreach(_program IN LISTS DENOISE_EXAMPLE_PROGRAMS)
   add_executable(example_${_program} quickstart/${_program}.cpp)
   target_link_libraries(example_${_program} PRIVATE denoise::denoise denoise_warnings)
@@ -19,6 +20,6 @@ if(DENOISE_BUILD_TESTS)
   endforeach()
   # The quickstart reads MovieLens-100K when the shared data is there, the synthetic data otherwise.
   if(EXISTS "${DENOISE_DATA_DIR}/ml-100k/u.data")
-    set_tests_properties(example.quickstart PROPERTIES ENVIRONMENT "DENOISE_DATA_DIR=${DENOISE_DATA_DIR}")
+    set_tests_properties(example.quickstart example.ctr PROPERTIES ENVIRONMENT "DENOISE_DATA_DIR=${DENOISE_DATA_DIR}")
   endif()
 endif()

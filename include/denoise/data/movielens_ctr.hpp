@@ -1,7 +1,11 @@
 // MovieLens as a multi-field CTR dataset, encoded as AutoDenoise (Lin et al.) does: every field is
 // label-encoded over its sorted distinct values (integers numerically, strings as bytes), and the
-// label is rating > 3. Fields, in order:
-//   user, item, age (bucket), gender, occupation, zip (prefix), genres, year
+// label is rating > 3. Fields, in AutoDenoise's order:
+//   item (the movie), genres (the whole genre string, one value), year (release year: from the
+//   release date in ml-100k, from the title in ML-1M), user, occupation, age (the index of the
+//   bucket in 1, 18, 25, 35, 45, 50, 56), gender, zip (first 5 characters)
+// load_movielens_*_ctr return the Interactions (ratings and ids kept, fields added);
+// load_movielens_*_ctr_fields return the FieldDataset the CTR models train on.
 // The ratings keep their rating, timestamp and instance order; the noise flag follows the implicit
 // convention (rating < noisy_below) for evaluation.
 #pragma once
@@ -13,6 +17,7 @@
 
 #include "../core/error.hpp"
 #include "interactions.hpp"
+#include "field_dataset.hpp"
 #include "label_encoder.hpp"
 #include "movielens.hpp"
 
@@ -64,16 +69,16 @@ inline Interactions encode_movielens_ctr(Interactions ratings, const std::vector
                         location::at(movies_name, 0, "movie id"));
     const UserInfo& us = users[fu->second];
     const MovieInfo& mv = movies[fm->second];
-    col[0].push_back(std::to_string(raw_u));
-    col[1].push_back(std::to_string(raw_i));
-    col[2].push_back(std::to_string(options.bucket_ages ? movielens_age_bucket(us.age) : us.age));
-    col[3].push_back(us.gender);
+    col[0].push_back(std::to_string(raw_i));
+    col[1].push_back(mv.genres);
+    col[2].push_back(mv.year);
+    col[3].push_back(std::to_string(raw_u));
     col[4].push_back(us.occupation);
-    col[5].push_back(us.zip.substr(0, options.zip_prefix));
-    col[6].push_back(mv.genres);
-    col[7].push_back(mv.year);
+    col[5].push_back(std::to_string(options.bucket_ages ? movielens_age_bucket(us.age) : us.age));
+    col[6].push_back(us.gender);
+    col[7].push_back(us.zip.substr(0, options.zip_prefix));
   }
-  static const char* const names[8] = {"user", "item", "age", "gender", "occupation", "zip", "genres", "year"};
+  static const char* const names[8] = {"item", "genres", "year", "user", "occupation", "age", "gender", "zip"};
   for (std::size_t f = 0; f < 8; ++f) {
     LabelEncoder enc;
     auto codes = enc.encode(col[f]);
@@ -103,6 +108,16 @@ inline Interactions load_movielens_1m_ctr(const std::string& directory, CtrOptio
   const std::string users_path = directory + "/users.dat", items_path = directory + "/movies.dat";
   return encode_movielens_ctr(load_movielens_dat(directory + "/ratings.dat"), load_movielens_users_dat(users_path),
                               load_movielens_movies_dat(items_path), options, users_path, items_path);
+}
+
+/// MovieLens 100K CTR rows as a FieldDataset (fields in the order above).
+inline FieldDataset load_movielens_100k_ctr_fields(const std::string& directory, const CtrOptions& options = {}) {
+  return to_field_dataset(load_movielens_100k_ctr(directory, options));
+}
+
+/// MovieLens 1M CTR rows as a FieldDataset (fields in the order above).
+inline FieldDataset load_movielens_1m_ctr_fields(const std::string& directory, const CtrOptions& options = {}) {
+  return to_field_dataset(load_movielens_1m_ctr(directory, options));
 }
 
 }  // namespace data

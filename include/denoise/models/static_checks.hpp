@@ -13,6 +13,7 @@
 
 #include "../core/static_checks.hpp"
 #include "../core/types.hpp"
+#include "../data/pair_batch.hpp"
 
 namespace denoise {
 namespace models {
@@ -26,6 +27,13 @@ template <class M> using vector_t = typename M::vector;
 template <class M> using index_vector_t = typename M::index_vector;
 
 template <class M> using name_t = decltype(M::name());
+/// True unless M's batch kind is known and is not data::pairs_tag: the pair-only members
+/// (constructor from users and items, users(), items(), score()) are required of pair models only.
+template <class M, class = void>
+struct consumes_pairs : std::true_type {};
+template <class M>
+struct consumes_pairs<M, std::void_t<typename M::batch_type::kind>>
+    : std::is_same<typename M::batch_type::kind, data::pairs_tag> {};
 template <class M> using construct_t = decltype(M(index_t{}, index_t{}));
 template <class M> using users_t = decltype(std::declval<const M&>().users());
 template <class M> using items_t = decltype(std::declval<const M&>().items());
@@ -73,6 +81,7 @@ template <class M>
 constexpr bool check_model() {
   using traits::is_detected_v;
   namespace p = detail::probe;
+  constexpr bool pairs_only_ok = !p::consumes_pairs<M>::value;  // field-row / sequence models skip them
   DENOISE_STATIC_CHECK((is_detected_v<p::backend_t, M>),
                        "denoise: a Model policy needs 'using backend = B;' (its Backend); see docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::scalar_t, M>),
@@ -86,12 +95,12 @@ constexpr bool check_model() {
                        "docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::name_t, M>),
                        "denoise: a Model policy needs 'static constexpr const char* name()'; see docs/policies/model.md");
-  DENOISE_STATIC_CHECK((is_detected_v<p::construct_t, M>),
+  DENOISE_STATIC_CHECK((pairs_only_ok || is_detected_v<p::construct_t, M>),
                        "denoise: a Model policy needs a constructor 'M(index_t users, index_t items, options = {}, "
                        "std::uint64_t seed = 0)'; see docs/policies/model.md");
-  DENOISE_STATIC_CHECK((is_detected_v<p::users_t, M>),
+  DENOISE_STATIC_CHECK((pairs_only_ok || is_detected_v<p::users_t, M>),
                        "denoise: a Model policy needs 'index_t users() const noexcept'; see docs/policies/model.md");
-  DENOISE_STATIC_CHECK((is_detected_v<p::items_t, M>),
+  DENOISE_STATIC_CHECK((pairs_only_ok || is_detected_v<p::items_t, M>),
                        "denoise: a Model policy needs 'index_t items() const noexcept'; see docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::train_t, M>),
                        "denoise: a Model policy needs 'void train(bool on = true)'; see docs/policies/model.md");
@@ -127,7 +136,7 @@ constexpr bool check_model() {
                        "f(nn::param_ref<B>) per parameter; see docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::reset_t, M>),
                        "denoise: a Model policy needs 'void reset(std::uint64_t seed)'; see docs/policies/model.md");
-  DENOISE_STATIC_CHECK((is_detected_v<p::score_t, M>),
+  DENOISE_STATIC_CHECK((pairs_only_ok || is_detected_v<p::score_t, M>),
                        "denoise: a Model policy needs 'void score(const index_vector& users, matrix& scores)'; see "
                        "docs/policies/model.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::features_t, M>),

@@ -16,6 +16,7 @@
 #include "../backends/static_checks.hpp"
 #include "../core/error.hpp"
 #include "../core/macros.hpp"
+#include "buffers.hpp"
 #include "parameter.hpp"
 
 namespace denoise {
@@ -216,6 +217,12 @@ class BatchNorm {
   void visit_parameters(F&& f) {
     f(param_ref<B>{"gamma", gamma_, dgamma_, nullptr});
     f(param_ref<B>{"beta", beta_, dbeta_, nullptr});
+  }
+  /// The running statistics: saved by snapshots and checkpoints, never trained.
+  template <class F>
+  void visit_buffers(F&& f) {
+    f(buffer_ref<B>{"running_mean", running_mean_});
+    f(buffer_ref<B>{"running_var", running_var_});
   }
 
   /// gamma = 1, beta = 0, running mean 0 and variance 1 (the seed is not needed).

@@ -1,11 +1,12 @@
-// Checkpoints: a model's parameters in a small binary file, written atomically, read back
+// Checkpoints: a model's parameters (and buffers, such as BatchNorm running statistics) in a small binary file, written atomically, read back
 // bit-identically. Loading checks everything before touching the model, so a bad file leaves
 // the model as it was.
 //
 // Format (little-endian as written by this machine; all integers unsigned 32-bit unless noted):
 //   "DNSCKPT1"                 8-byte magic
 //   scalar_bytes               4 or 8 (float or double parameters)
-//   parts                      number of parameter matrices, in visit_parameters order
+//   parts                      number of state matrices: the parameters in visit_parameters order,
+//                              then the buffers in visit_buffers order (nn/buffers.hpp)
 //   per part: name_length, name bytes, rows (int32), cols (int32), rows*cols scalars (row-major)
 //   "END!"                     4-byte trailer (detects truncation)
 #pragma once
@@ -18,6 +19,7 @@
 
 #include "../core/atomic_file.hpp"
 #include "../core/error.hpp"
+#include "../nn/buffers.hpp"
 #include "../nn/parameter.hpp"
 
 namespace denoise {
@@ -33,19 +35,19 @@ void put(std::ostream& out, T v) {
 }
 }  // namespace detail
 
-/// Writes every parameter of `model` to `path` (atomically: the old file survives a failure).
+/// Writes every parameter and buffer of `model` to `path` (atomically: the old file survives a failure).
 template <class B, class Model>
 void save_checkpoint(Model& model, const std::string& path) {
   using scalar = typename B::scalar;
   std::vector<std::vector<scalar>> values;
   std::vector<std::string> names;
   std::vector<std::int32_t> shapes;
-  model.visit_parameters([&](nn::param_ref<B> p) {
-    names.emplace_back(p.name);
-    shapes.push_back(p.value.rows());
-    shapes.push_back(p.value.cols());
+  nn::visit_state<B>(model, [&](const char* name, typename B::matrix& value) {
+    names.emplace_back(name);
+    shapes.push_back(value.rows());
+    shapes.push_back(value.cols());
     values.emplace_back();
-    B::to_host(p.value, values.back());
+    B::to_host(value, values.back());
   });
   write_file_atomically(
       path,
@@ -118,18 +120,18 @@ void load_checkpoint(Model& model, const std::string& path) {
   }
 
   std::uint32_t index = 0;
-  model.visit_parameters([&](nn::param_ref<B> p) {
-    if (index >= parts) fail("parts", "the checkpoint has fewer parameters than the model");
-    if (names[index] != p.name || shapes[2 * index] != p.value.rows() || shapes[2 * index + 1] != p.value.cols()) {
-      fail(names[index], "parameter #" + std::to_string(index) + " does not match the model's '" + p.name + "' (" +
-                             std::to_string(p.value.rows()) + "x" + std::to_string(p.value.cols()) + ")");
+  nn::visit_state<B>(model, [&](const char* name, typename B::matrix& value) {
+    if (index >= parts) fail("parts", "the checkpoint has fewer parameters and buffers than the model");
+    if (names[index] != name || shapes[2 * index] != value.rows() || shapes[2 * index + 1] != value.cols()) {
+      fail(names[index], "part #" + std::to_string(index) + " does not match the model's '" + name + "' (" +
+                             std::to_string(value.rows()) + "x" + std::to_string(value.cols()) + ")");
     }
     ++index;
   });
-  if (index != parts) fail("parts", "the checkpoint has more parameters than the model");
+  if (index != parts) fail("parts", "the checkpoint has more parameters and buffers than the model");
   index = 0;
-  model.visit_parameters([&](nn::param_ref<B> p) {
-    B::from_host(values[index], p.value.rows(), p.value.cols(), p.value);
+  nn::visit_state<B>(model, [&](const char*, typename B::matrix& value) {
+    B::from_host(values[index], value.rows(), value.cols(), value);
     ++index;
   });
 }

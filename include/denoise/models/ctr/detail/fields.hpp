@@ -1,0 +1,63 @@
+// Shared checks and reshapes of the CTR models.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "../../../backends/detail/kernels.hpp"
+#include "../../../core/error.hpp"
+#include "../../../core/types.hpp"
+#include "../../../data/field_batch.hpp"
+
+namespace denoise {
+namespace models {
+namespace ctr_detail {
+
+/// The field cardinalities, checked (at least one field, each positive); returns their sum.
+inline index_t total_cardinality(const std::vector<index_t>& field_dims, const char* model) {
+  if (field_dims.empty()) throw config_error(std::string(model) + ": needs at least one field");
+  index_t total = 0;
+  for (std::size_t f = 0; f < field_dims.size(); ++f) {
+    if (field_dims[f] <= 0) {
+      throw config_error(std::string(model) + ": field " + std::to_string(f) + " has cardinality " +
+                         std::to_string(field_dims[f]));
+    }
+    total += field_dims[f];
+  }
+  return total;
+}
+
+/// Throws config_error unless the batch has the model's number of fields and whole rows.
+template <class B>
+void require_fields(const data::field_batch<B>& batch, std::size_t fields, const char* model) {
+  if (batch.fields != static_cast<index_t>(fields) || batch.index.size() % fields != 0) {
+    throw config_error(std::string(model) + "::forward: a batch of " + std::to_string(batch.fields) +
+                       " fields and " + std::to_string(batch.index.size()) + " ids, the model has " +
+                       std::to_string(fields) + " fields");
+  }
+}
+
+/// dst = src seen as rows x cols (the same row-major elements).
+template <class B>
+void reshape(const typename B::matrix& src, index_t rows, index_t cols, typename B::matrix& dst) {
+  if (static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols) != src.size()) {
+    throw config_error("reshape: " + std::to_string(src.size()) + " elements into " + std::to_string(rows) + "x" +
+                       std::to_string(cols));
+  }
+  dst.resize(rows, cols);
+  B::launch(src.size(), backends::kernels::copy<typename B::scalar>{B::ptr(src), B::ptr(dst)});
+}
+
+/// Throws config_error unless dlogits has one entry per row of the last forward.
+inline void require_dlogits(std::size_t dlogits, std::size_t rows, bool forwarded, const char* model) {
+  if (!forwarded) throw config_error(std::string(model) + "::backward called before forward");
+  if (dlogits != rows) {
+    throw config_error(std::string(model) + "::backward: " + std::to_string(dlogits) +
+                       " logit gradients for a forward of " + std::to_string(rows) + " rows");
+  }
+}
+
+}  // namespace ctr_detail
+}  // namespace models
+}  // namespace denoise
