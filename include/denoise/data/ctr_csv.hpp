@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -69,7 +70,17 @@ inline std::vector<FieldDataset> read_autodenoise_csv(const std::vector<std::str
                             location::at(file, no, roles[f]));
         }
         codes[k].push_back(static_cast<index_t>(v));
-        if (static_cast<index_t>(v) + 1 > cards[f]) cards[f] = static_cast<index_t>(v) + 1;
+        if (static_cast<index_t>(v) + 1 > cards[f]) {
+          cards[f] = static_cast<index_t>(v) + 1;
+          // One embedding table holds every field: the cardinalities must add up within index_t.
+          long long total = 0;
+          for (index_t c : cards) total += c;
+          if (total > static_cast<long long>(std::numeric_limits<index_t>::max())) {
+            throw input_error("code " + std::to_string(v) + " makes the field cardinalities add up to more than " +
+                                  std::to_string(std::numeric_limits<index_t>::max()),
+                              location::at(file, no, roles[f]));
+          }
+        }
       }
       labels[k].push_back(detail::parse_click_label(cols[fields], detail::field_context{&file, no, "label"}));
     }

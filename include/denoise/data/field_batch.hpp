@@ -6,8 +6,11 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
+#include <string>
 #include <vector>
 
+#include "../core/error.hpp"
 #include "../core/types.hpp"
 
 namespace denoise {
@@ -32,10 +35,14 @@ struct field_batch {
 template <class Cards>
 std::vector<index_t> field_offsets(const Cards& cardinalities) {
   std::vector<index_t> offsets;
-  index_t total = 0;
+  long long total = 0;  // wider than index_t: a sum that overflows is an error, not a wrap
   for (index_t c : cardinalities) {
-    offsets.push_back(total);
+    offsets.push_back(static_cast<index_t>(total));
     total += c;
+    if (total > static_cast<long long>(std::numeric_limits<index_t>::max())) {
+      throw config_error("field_offsets: the field cardinalities add up to more than " +
+                         std::to_string(std::numeric_limits<index_t>::max()) + " (one shared embedding table)");
+    }
   }
   return offsets;
 }

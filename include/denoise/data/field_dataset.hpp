@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,9 +36,19 @@ class FieldDataset {
                          std::to_string(cardinalities_.size()) + " cardinalities");
     }
     if (names_.empty()) throw config_error("FieldDataset: needs at least one field");
+    // Every field shares one embedding table (global id = code + field offset), so the sum of
+    // the cardinalities must fit an index_t.
+    long long total = 0;
     for (std::size_t f = 0; f < names_.size(); ++f) {
       if (cardinalities_[f] <= 0) {
         throw config_error("FieldDataset: cardinality " + std::to_string(cardinalities_[f]) + " is not positive",
+                           location::of_field(names_[f]));
+      }
+      total += cardinalities_[f];
+      if (total > static_cast<long long>(std::numeric_limits<index_t>::max())) {
+        throw config_error("FieldDataset: the cardinalities add up to more than " +
+                               std::to_string(std::numeric_limits<index_t>::max()) +
+                               " values (one embedding table holds every field)",
                            location::of_field(names_[f]));
       }
     }

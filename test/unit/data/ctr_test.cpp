@@ -160,6 +160,15 @@ BOOST_AUTO_TEST_CASE(autodenoise_csv_shares_cardinalities) {
   expect_error("0,1,2,3,4,5,6,7,2\n", 1, "label");
   expect_error("0,1,2,3,4,5,6,7\n", 1, "label");
   expect_error("", 0, "");
+  // codes whose cardinalities cannot share one index_t-addressed table
+  expect_error("0,1,2,3,4,5,6,7,1\n2000000000,0,0,0,0,0,0,0,1\n0,2000000000,0,0,0,0,0,0,0\n", 3, "field 1");
+}
+
+BOOST_AUTO_TEST_CASE(cardinalities_that_overflow_one_table_are_refused) {
+  BOOST_CHECK_THROW(dd::FieldDataset({"a", "b"}, {2000000000, 2000000000}), denoise::config_error);
+  BOOST_CHECK_THROW(dd::field_offsets(std::vector<index_t>{2000000000, 2000000000}), denoise::config_error);
+  BOOST_TEST(dd::field_offsets(std::vector<index_t>{5, 7, 1}) == (std::vector<index_t>{0, 5, 12}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(generic_field_csv_encodes_named_columns) {

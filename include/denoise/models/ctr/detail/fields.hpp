@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ inline index_t total_cardinality(const std::vector<index_t>& field_dims, const c
     if (field_dims[f] <= 0) {
       throw config_error(std::string(model) + ": field " + std::to_string(f) + " has cardinality " +
                          std::to_string(field_dims[f]));
+    }
+    if (field_dims[f] > std::numeric_limits<index_t>::max() - total) {
+      throw config_error(std::string(model) + ": the field cardinalities add up to more than " +
+                         std::to_string(std::numeric_limits<index_t>::max()) + " (one shared embedding table)");
     }
     total += field_dims[f];
   }
