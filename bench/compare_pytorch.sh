@@ -56,16 +56,18 @@ fi
 if [ -z "$out" ]; then out="$(mktemp -d "${TMPDIR:-/tmp}/denoise-vs-torch.XXXXXX")"; fi
 mkdir -p "$out"
 
-common=(--epochs "$epochs" --batch-size 1024 --negatives 1 --lr 0.001 --factor 32 --layers 3
+common=(--epochs "$epochs" --batch-size 1024 --negatives 1 --lr 0.001 --factor 32
         --drop-rate 0.2 --drop-ramp 0 --beta 0.25 --threads "$threads")
 load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "denoise vs PyTorch twin: epochs $epochs, threads $threads, data $data, results in $out" >&2
 for model in $models; do
   for method in $methods; do
     tag="${model}_${method}"
+    layers=()   # --layers is NeuMF's only (the CLI refuses model flags a model does not read)
+    [ "$model" = neumf ] && layers=(--layers 3)
     echo "== $model $method: ours" >&2
     "$cli" --data "ml-100k:$data" --model "$model" --loss bce --methods "$method" --seeds "$seed" \
-      "${common[@]}" --out "$out/ours_$tag.json" > "$out/ours_$tag.log" 2>&1 ||
+      "${layers[@]}" "${common[@]}" --out "$out/ours_$tag.json" > "$out/ours_$tag.log" 2>&1 ||
       { cat "$out/ours_$tag.log" >&2; exit 1; }
     echo "== $model $method: twin" >&2
     OMP_NUM_THREADS="$threads" "$python" "$repo/bench/pytorch/twin.py" --data "$data" --model "$model" \

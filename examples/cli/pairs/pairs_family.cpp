@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "../harness/prepared_data.hpp"
 #include "../registry/task_registry.hpp"
@@ -80,6 +82,20 @@ std::unique_ptr<task_family> make_pairs(const flags& f, const experiment_config&
     flags::fail("--model", "unknown model '" + s.model + "' (" + comma_list(models) + ")");
   if (std::find(losses.begin(), losses.end(), s.loss) == losses.end())
     flags::fail("--loss", "unknown loss '" + s.loss + "' (" + comma_list(losses) + ")");
+  // A model setting given to a model that does not read it is refused: silently ignoring it
+  // would let a run report settings it never used.
+  static const std::vector<std::pair<const char*, std::vector<std::string>>> readers = {
+      {"--factor", {"mf", "gmf", "neumf", "lightgcn", "ngcf"}},
+      {"--layers", {"neumf", "lightgcn", "ngcf"}},
+      {"--dropout", {"neumf", "ngcf"}},
+      {"--hidden", {"cdae"}},
+      {"--corruption", {"cdae"}},
+      {"--node-dropout", {"ngcf"}},
+      {"--l2", {"lightgcn", "ngcf"}}};
+  for (const auto& r : readers) {
+    if (f.has(r.first) && std::find(r.second.begin(), r.second.end(), s.model) == r.second.end())
+      flags::fail(r.first, "does not apply to --model " + s.model + " (it sets " + comma_list(r.second) + ")");
+  }
   if ((s.loss == "bpr" || s.loss == "softmax") && s.negatives == 0)
     flags::fail("--negatives", s.loss + " needs at least one negative");
   if (!(s.dropout >= 0.0 && s.dropout < 1.0)) flags::fail("--dropout", "must be in [0, 1)");
