@@ -52,6 +52,7 @@ dn::data::FieldDataset planted(std::size_t rows) {
 
 template <class Model>
 int run(const dn::data::field_split& split, std::uint64_t seed, std::size_t epochs) {
+  // [doc: ctr.md train]
   Model model(split.train.cardinalities());
   model.reset(seed);
   dn::nn::adam_options adam;
@@ -71,6 +72,7 @@ int run(const dn::data::field_split& split, std::uint64_t seed, std::size_t epoc
   const auto fit = trainer.fit(dn::train::batchers::FieldRows(split.train, dn::data::Order::shuffled), &validation, stop);
   const auto v = trainer.evaluate(validation);
   const auto t = trainer.evaluate(test);
+  // [end]
   std::printf("%s seed %llu: %zu epochs (best %zu), %.2f s/epoch; validation AUC %.4f LogLoss %.4f; "
               "test AUC %.4f LogLoss %.4f\n",
               Model::name(), static_cast<unsigned long long>(seed), fit.history.size(), fit.best_epoch,
