@@ -21,6 +21,7 @@
 
 #include <denoise/core/atomic_file.hpp>
 #include <denoise/core/error.hpp>
+#include <denoise/core/threads.hpp>
 #include <denoise/core/version.hpp>
 
 #include "harness/experiment.hpp"
@@ -58,21 +59,22 @@ int run(int argc, char** argv) {
   check_output_paths(f, e);  // before any training: a bad output path fails now, not after the runs
   const experiment_config& config = e.config;
   const std::vector<std::string>& columns = e.columns;
-#if defined(_OPENMP)
   if (config.threads > 0) {
+    int threads = config.threads;
+#if defined(_OPENMP)
     // More threads than processors only adds contention (and thousands exhaust libgomp's stacks).
     const int processors = omp_get_num_procs();
-    int threads = config.threads;
     if (threads > processors) {
       std::fprintf(stderr, "denoise: warning: --threads %d capped at the %d processors available\n", threads,
                    processors);
       threads = processors;
     }
-    omp_set_num_threads(threads);
-  }
 #endif
+    denoise::threads::set(threads);
+  }
 
-  const prepared_data data = prepare_data(config);
+  // The first seed's data (the only data unless --split-seed per-seed); exports and plots use it.
+  const prepared_data data = prepare_data(config, split_seed_for(config, config.seeds.front()));
   for (int k : config.ks) {
     if (static_cast<denoise::index_t>(k) > data.n_items())
       throw denoise::config_error("cut-off " + std::to_string(k) + " exceeds the " + std::to_string(data.n_items()) +
@@ -86,15 +88,25 @@ int run(int argc, char** argv) {
   std::fflush(stdout);
 
   std::vector<method_run> runs;
-  for (const auto& method : config.methods) {
+  auto run_one = [&](const prepared_data& d, const std::string& method, std::uint64_t seed) {
+    runs.push_back(e.task->run(config, d, e.method(method), method, seed));
+    const auto& r = runs.back();
+    double samples_per_second = 0;
+    for (const auto& h : r.fit.history) samples_per_second += h.samples_per_second;
+    samples_per_second /= static_cast<double>(r.fit.history.size());
+    std::fprintf(stderr, "  %-18s seed %-3llu %5.1fs  best epoch %zu  %.0f samples/s\n", method.c_str(),
+                 static_cast<unsigned long long>(seed), r.seconds, r.fit.best_epoch, samples_per_second);
+  };
+  if (!config.split_per_seed) {
+    for (const auto& method : config.methods)
+      for (const auto seed : config.seeds) run_one(data, method, seed);
+  } else {
+    // Each seed splits anew: one preparation per seed, every method on it (each method's runs
+    // stay in seed order, which the paired test pairs by).
     for (const auto seed : config.seeds) {
-      runs.push_back(e.task->run(config, data, e.method(method), method, seed));
-      const auto& r = runs.back();
-      double samples_per_second = 0;
-      for (const auto& h : r.fit.history) samples_per_second += h.samples_per_second;
-      samples_per_second /= static_cast<double>(r.fit.history.size());
-      std::fprintf(stderr, "  %-18s seed %-3llu %5.1fs  best epoch %zu  %.0f samples/s\n", method.c_str(),
-                   static_cast<unsigned long long>(seed), r.seconds, r.fit.best_epoch, samples_per_second);
+      const bool first = seed == config.seeds.front();
+      const prepared_data own = first ? prepared_data{} : prepare_data(config, split_seed_for(config, seed));
+      for (const auto& method : config.methods) run_one(first ? data : own, method, seed);
     }
   }
 
@@ -123,7 +135,7 @@ int run(int argc, char** argv) {
     std::printf("\nrecall/precision/ndcg: the test file, all item ids ranked except the user's training and\n"
                 "validation items (SGDL's protocol). ");
   } else {
-    std::printf("\nrecall/ndcg: clean test set, all items ranked except training positives. ");
+    std::printf("\nrecall/ndcg: clean test set, all items ranked except the user's training and validation items. ");
   }
   std::printf("drop_precision: share of\ndropped (weight 0) training positives that are truly noisy; drop_recall: "
               "share of noisy ones dropped.\n");

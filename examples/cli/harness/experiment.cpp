@@ -47,11 +47,15 @@ const std::vector<flag_spec> split_flags{
     {"--split", "KIND", "random (default, ratios 8:1:1) | chrono (per user, 4:1:1) | leave-last"},
     {"--ratios", "A:B:C", "train:validation:test"},
     {"--leave-last", "K", "leave-last: K items per user for validation and K for test"},
-    {"--split-seed", "N", "(default 2024); validation and test keep true positives only"},
+    {"--split-seed", "N|per-seed", "(default 2024); per-seed: each training seed splits anew (seed s\n"
+                                   "uses split seed 2024 + s), so ± covers the split too; validation and test\n"
+                                   "keep true positives only"},
 };
 const std::vector<flag_spec> training_flags{
     {"--epochs", "N", "(default 20; synthetic 30)"},
     {"--batch-size", "N", "(default 1024)"},
+    {"--batch-unit", "U", "what --batch-size counts: samples (default: positives and negatives together,\n"
+                          "as the ADT reference counts them) | positives (each with its negatives)"},
     {"--lr", "X", "Adam learning rate (default 0.001; synthetic 0.005)"},
     {"--weight-decay", "X", "(default 0)"},
     {"--dense-adam", "", "PyTorch-style dense Adam instead of lazy sparse rows"},
@@ -227,7 +231,10 @@ void parse_split(const flags& f, experiment_config& c) {
                 flags::parse_double("--ratios", parts[2])};
   }
   c.leave_last = f.integer_as<std::size_t>("--leave-last", 1, 1);
-  c.split_seed = f.integer_as<std::uint64_t>("--split-seed", 2024);
+  const std::string seed = f.text("--split-seed", "2024");
+  c.split_per_seed = seed == "per-seed";
+  c.split_seed =
+      c.split_per_seed ? 2024 : flags::checked<std::uint64_t>("--split-seed", flags::parse_integer("--split-seed", seed));
 }
 
 void parse_training(const flags& f, experiment_config& c) {
@@ -239,6 +246,10 @@ void parse_training(const flags& f, experiment_config& c) {
   }
   c.epochs = f.integer_as<std::size_t>("--epochs", c.epochs, 1);
   c.batch_size = f.integer_as<std::size_t>("--batch-size", c.batch_size, 1);
+  const std::string unit = f.text("--batch-unit", "samples");
+  if (unit == "samples") c.batch_unit = denoise::train::batch_unit::samples;
+  else if (unit == "positives") c.batch_unit = denoise::train::batch_unit::positives;
+  else flags::fail("--batch-unit", "unknown unit '" + unit + "' (samples, positives)");
   c.lr = f.number("--lr", c.lr);
   c.weight_decay = f.number("--weight-decay", c.weight_decay);
   c.dense_adam = f.has("--dense-adam");

@@ -12,6 +12,7 @@
 #include <denoise/data/delimited_reader.hpp>
 #include <denoise/data/duplicates.hpp>
 #include <denoise/data/split.hpp>
+#include <denoise/train/options.hpp>
 #include <denoise/data/synthetic.hpp>
 
 namespace denoise_cli {
@@ -40,11 +41,15 @@ struct experiment_config {
   denoise::data::SplitRatios ratios{8, 1, 1};
   std::size_t leave_last = 1;  ///< leave-last-k: items per user for validation and for test
   std::uint64_t split_seed = 2024;
+  bool split_per_seed = false;  ///< --split-seed per-seed: each training seed splits the data anew
 
   std::vector<std::string> methods;  ///< registered method names, in --methods order
 
   std::size_t epochs = 20;
   std::size_t batch_size = 1024;
+  /// What --batch-size counts: samples (positives and negatives together, as the ADT reference
+  /// and NCF count them; the default) or positives (each followed by its negatives).
+  denoise::train::batch_unit batch_unit = denoise::train::batch_unit::samples;
   double lr = 0.001;
   double weight_decay = 0.0;
   bool dense_adam = false;          ///< PyTorch-style dense Adam instead of lazy sparse rows

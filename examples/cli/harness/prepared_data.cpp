@@ -67,7 +67,7 @@ void prepare_given_split(const experiment_config& config, prepared_data& out) {
 
 }  // namespace
 
-prepared_data prepare_data(const experiment_config& config) {
+prepared_data prepare_data(const experiment_config& config, std::uint64_t split_seed) {
   namespace data = denoise::data;
   prepared_data out;
   const data_config& d = config.data;
@@ -107,7 +107,7 @@ prepared_data prepare_data(const experiment_config& config) {
     data::make_implicit(out.all, data::ImplicitOptions{d.noisy_below});
   }
   switch (config.split) {
-    case split_kind::random: out.split = data::random_split(out.all, config.split_seed, config.ratios); break;
+    case split_kind::random: out.split = data::random_split(out.all, split_seed, config.ratios); break;
     case split_kind::chronological: out.split = data::chronological_split(out.all, config.ratios); break;
     case split_kind::leave_last: out.split = data::leave_last_k(out.all, config.leave_last, config.leave_last); break;
   }
@@ -116,6 +116,8 @@ prepared_data prepare_data(const experiment_config& config) {
   out.train_by_user = out.split.train.by_user();
   out.validation_by_user = out.validation_clean.by_user();
   out.test_by_user = out.test_clean.by_user();
+  out.test_holdout = denoise::metrics::holdout_target::build({&out.split.train, &out.split.validation}, out.split.test,
+                                                             denoise::metrics::relevance::clean_only, "test");
   require_users(config, "validation", users_with_rows(out.validation_by_user), out.split.validation.size(),
                 out.validation_clean.size());
   require_users(config, "test", users_with_rows(out.test_by_user), out.split.test.size(), out.test_clean.size());

@@ -38,15 +38,19 @@ struct prepared_data {
     if (given_split) return validation_holdout.target();
     return {train_by_user.view(), validation_by_user.view()};
   }
-  denoise::train::ranking_target test_target() const {
-    if (given_split) return test_holdout.target();
-    return {train_by_user.view(), test_by_user.view()};
-  }
+  /// Test ranks every item but the user's training and validation items (noisy ones too), as the
+  /// ADT and SGDL reference code do; the clean test items are relevant.
+  denoise::train::ranking_target test_target() const { return test_holdout.target(); }
   denoise::index_t n_users() const { return all.n_users(); }
   denoise::index_t n_items() const { return all.n_items(); }
 };
 
-/// Loads, converts and splits the data (prepared_data.cpp).
-prepared_data prepare_data(const experiment_config& config);
+/// Loads, converts and splits the data (prepared_data.cpp), the random split with `split_seed`.
+prepared_data prepare_data(const experiment_config& config, std::uint64_t split_seed);
+inline prepared_data prepare_data(const experiment_config& config) { return prepare_data(config, config.split_seed); }
+/// The split seed of a training seed's run: --split-seed, or 2024 + seed with per-seed.
+inline std::uint64_t split_seed_for(const experiment_config& c, std::uint64_t seed) {
+  return c.split_per_seed ? 2024 + seed : c.split_seed;
+}
 
 }  // namespace denoise_cli

@@ -157,8 +157,9 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
   if (!c.given_split()) {
     w.field("noisy_below", static_cast<double>(c.data.noisy_below))
         .field("split", splits[static_cast<int>(c.split)])
-        .field("split_seed", static_cast<std::size_t>(c.split_seed))
         .field("leave_last", c.leave_last);
+    if (c.split_per_seed) w.field("split_seed", "per-seed (2024 + seed)");
+    else w.field("split_seed", static_cast<std::size_t>(c.split_seed));
     w.key("ratios").begin_array().value(c.ratios.train).value(c.ratios.validation).value(c.ratios.test).end_array();
   } else {
     w.field("split", "given (train/valid/test files, SGDL's protocol)");
@@ -167,6 +168,7 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
   for (const auto& m : e.methods) m.method->write_config(w);
   w.field("epochs", c.epochs)
       .field("batch_size", c.batch_size)
+      .field("batch_unit", c.batch_unit == denoise::train::batch_unit::samples ? "samples" : "positives")
       .field("lr", c.lr)
       .field("weight_decay", c.weight_decay)
       .field("dense_adam", c.dense_adam)

@@ -36,6 +36,7 @@ class pairs_runner final : public pairs_runner_base {
     train::trainer_options o;
     o.epochs = c.epochs;
     o.batch_size = c.batch_size;
+    o.unit = c.batch_unit;
     o.negatives = s.negatives;
     o.seed = seed;
     o.ks = c.ks;
@@ -43,7 +44,7 @@ class pairs_runner final : public pairs_runner_base {
     adam.lr = c.lr;
     adam.weight_decay = c.weight_decay;
     adam.lazy = !c.dense_adam;
-    const run_info info{d.split.train, d.n_items(), c.batch_size, c.epochs};
+    const run_info info{d.split.train, d.n_items(), o.positives_per_batch(), c.epochs};
     train::Trainer<Model, Loss, pairs_denoiser, denoise::nn::Adam<Backend>> trainer(
         model, denoise::nn::Adam<Backend>(adam), pairs_denoiser(method, info), o);
     denoise::data::UniformNegativeSampler sampler(d.split.train);

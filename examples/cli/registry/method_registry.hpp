@@ -51,7 +51,7 @@ struct method_flags {
 struct run_info {
   const denoise::data::Interactions& train;
   denoise::index_t n_items;
-  std::size_t batch_size;
+  std::size_t batch_size;  ///< positives per mini-batch (each followed by its negatives)
   std::size_t epochs;
 };
 

@@ -16,9 +16,21 @@
 namespace denoise {
 namespace train {
 
+/// What options.batch_size counts in implicit-feedback training (batchers::NegativeSampling):
+///   positives  batch_size positives, each followed by its negatives ((1 + negatives) x batch_size
+///              samples per mini-batch);
+///   samples    batch_size loss samples, positives and negatives together, as the ADT reference
+///              (WenjieWWJ/DenoisingRec) and NCF count them: floor(batch_size / (1 + negatives))
+///              positives per mini-batch, so an epoch has (1 + negatives) times the iterations and
+///              an iteration-based schedule (T-CE's epsilon_N) means what the paper means.
+/// Batchers whose rows are not groups of a positive and its negatives (field rows, sequence
+/// windows) count rows either way.
+enum class batch_unit { positives, samples };
+
 struct trainer_options {
   std::size_t epochs = 20;
-  std::size_t batch_size = 1024;  ///< positives per mini-batch (each followed by its negatives)
+  std::size_t batch_size = 1024;  ///< mini-batch size, in `unit`s
+  batch_unit unit = batch_unit::positives;  ///< what batch_size counts (see batch_unit)
   std::size_t negatives = 1;      ///< sampled negatives per positive
   std::uint64_t seed = 0;         ///< every random stream of the run derives from it
   std::vector<int> ks{20};        ///< cut-offs of the validation ranking metrics
@@ -33,9 +45,19 @@ struct trainer_options {
   double divergence_ratio = 1000.0;
   int threads = 0;  ///< OpenMP threads of fit() and evaluate(); 0: the current ones (docs/threads.md)
 
+  /// Positives per mini-batch of a negative-sampling batcher.
+  std::size_t positives_per_batch() const noexcept {
+    return unit == batch_unit::samples ? batch_size / (1 + negatives) : batch_size;
+  }
+
   void validate() const {
     if (epochs == 0) throw config_error("must be positive", location::of_field("epochs"));
     if (batch_size == 0) throw config_error("must be positive", location::of_field("batch_size"));
+    if (unit == batch_unit::samples && batch_size < 1 + negatives) {
+      throw config_error("counted in samples, a mini-batch of " + std::to_string(batch_size) +
+                             " cannot hold one positive with its " + std::to_string(negatives) + " negative(s)",
+                         location::of_field("batch_size"));
+    }
     if (threads < 0) throw config_error("must be >= 0 (0: the current setting)", location::of_field("threads"));
     if (!(divergence_ratio == 0.0 || divergence_ratio > 1.0))
       throw config_error("must be 0 (off) or greater than 1", location::of_field("divergence_ratio"));

@@ -225,4 +225,34 @@ BOOST_AUTO_TEST_CASE(bad_options_are_config_errors) {
   BOOST_CHECK_THROW(t2.fit(p.data.interactions, sampler, nullptr, watch_missing), dn::config_error);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_counted_in_samples_holds_positives_and_negatives_together) {
+  planted p;
+  std::size_t positives = 0;
+  for (float label : p.data.interactions.labels()) positives += label > 0.0f ? 1u : 0u;
+  auto iterations = [&](dn::train::batch_unit unit, std::size_t batch, std::size_t negatives) {
+    dn::models::GMF<B> model(p.users(), p.items(), {}, 3);
+    dn::data::UniformNegativeSampler sampler(p.data.interactions);
+    auto o = options(1);
+    o.batch_size = batch;
+    o.negatives = negatives;
+    o.unit = unit;
+    dn::train::Trainer<dn::models::GMF<B>, dn::losses::BCE> trainer(model, dn::nn::Adam<B>({0.01}), {}, o);
+    const auto r = trainer.fit(p.data.interactions, sampler, nullptr);
+    BOOST_TEST(r.history.front().samples == positives * (1 + negatives));  // every positive, once
+    return r.history.front().iterations;
+  };
+  auto ceil_div = [](std::size_t a, std::size_t b) { return (a + b - 1) / b; };
+  // 256 positives per batch, or 256 samples = 85 positives with their 2 negatives (85 x 3 = 255).
+  BOOST_TEST(iterations(dn::train::batch_unit::positives, 256, 2) == ceil_div(positives, 256));
+  BOOST_TEST(iterations(dn::train::batch_unit::samples, 256, 2) == ceil_div(positives, 85));
+  BOOST_TEST(iterations(dn::train::batch_unit::samples, 1024, 1) == ceil_div(positives, 512));
+  // A batch of 2 samples cannot hold a positive with its 2 negatives.
+  dn::models::GMF<B> model(p.users(), p.items(), {}, 3);
+  auto o = options(1);
+  o.batch_size = 2;
+  o.unit = dn::train::batch_unit::samples;
+  BOOST_CHECK_THROW((dn::train::Trainer<dn::models::GMF<B>, dn::losses::BCE>(model, dn::nn::Adam<B>(), {}, o)),
+                    dn::config_error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

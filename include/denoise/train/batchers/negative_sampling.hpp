@@ -1,6 +1,8 @@
 // NegativeSampling<Sampler>: the Batcher of implicit-feedback training. Each mini-batch holds
-// options.batch_size positives of the training data (label > 0), shuffled per epoch, each followed
-// by options.negatives items drawn from `sampler` (label 0): the layout ADT, NCF and SGDL train on.
+// options.positives_per_batch() positives of the training data (label > 0; batch_size of them, or
+// batch_size samples in all with options.unit = batch_unit::samples), shuffled per epoch, each
+// followed by options.negatives items drawn from `sampler` (label 0): the layout ADT, NCF and
+// SGDL train on.
 // The sampler is any class with `index_t sample(index_t user, random::rng&) const`
 // (data::UniformNegativeSampler, data::PopularityNegativeSampler, or your own).
 //
@@ -47,8 +49,8 @@ class NegativeSampling {
     State(const NegativeSampling& policy, const trainer_options& options, std::uint64_t seed)
         : train_(policy.train_),
           group_(options.negatives + 1),
-          batcher_(*policy.train_, *policy.sampler_, options.batch_size, options.negatives, data::Order::shuffled,
-                   seed),
+          batcher_(*policy.train_, *policy.sampler_, options.positives_per_batch(), options.negatives,
+                   data::Order::shuffled, seed),
           flags_(detail::positive_noise_flags(*policy.train_)) {
       if (batcher_.positives() == 0) throw config_error("the training data has no positives", location::of_field("train"));
     }
