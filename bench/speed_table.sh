@@ -97,7 +97,7 @@ for model in $models; do
     layers=()   # --layers is NeuMF's only (the CLI refuses model flags a model does not read)
     [ "$model" = neumf ] && layers=(--layers 3)
     echo "== $model $method: ours" >&2
-    "$cli" --data "ml-100k:$data" --model "$model" --loss bce --methods "$method" --seeds "$seed" \
+    "$cli" --data "ml-100k:$data" --model "$model" --loss bce --methods "$method" --seeds "$seed" --batch-unit positives \
       --dense-adam "${layers[@]}" "${common[@]}" --out "$out/ours_$tag.json" > "$out/ours_$tag.log" 2>&1 ||
       { cat "$out/ours_$tag.log" >&2; exit 1; }
     echo "== $model $method: twin" >&2

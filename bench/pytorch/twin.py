@@ -5,10 +5,12 @@ Mirrors the protocol of the C++ CLI (examples/denoise) on MovieLens-100K:
   * every rating is an implicit positive; rating < 3 is a noisy positive;
   * random 8:1:1 split of all rows (same protocol, NOT the same rows: the permutation comes from
     numpy, not from denoise's RNG); validation/test rows whose user or item is unseen in train are
-    dropped; validation and test keep clean positives only (rating >= 3);
+    dropped; validation and test keep clean positives only (rating >= 3); test ranks every item
+    but the user's training and validation items;
   * each epoch: the training positives in a fresh random order, each followed by `negatives`
     items drawn uniformly from the items the user has no training row with (exact, vectorised);
-    batches of `batch_size` positives (plus their negatives);
+    batches of `batch_size` positives (plus their negatives): the CLI's `--batch-unit positives`,
+    which the bench scripts pass to it;
   * BCE on logits, Adam lr 1e-3 without weight decay. By default the embeddings use
     torch.optim.SparseAdam (only the rows a batch touches are updated), which is what denoise's
     default lazy Adam does; --adam dense uses plain Adam on dense gradients everywhere
@@ -92,6 +94,10 @@ class Data:
         self.train_csr = csr(self.train_users, self.train_items, self.n_users)
         self.valid_csr = csr(users[valid], items[valid], self.n_users)
         self.test_csr = csr(users[test], items[test], self.n_users)
+        # Test ranks every item but the user's training and validation items (noisy ones too), as
+        # denoise's CLI and the ADT reference do.
+        seen = train | ((part == 1) & warm)
+        self.train_valid_csr = csr(users[seen], items[seen], self.n_users)
         self.cold = int(((part > 0) & ~warm).sum())
         self.n_valid = int(valid.sum())
         self.n_test = int(test.sum())
@@ -355,7 +361,7 @@ def main(argv=None):
                   % (a.model, a.method, epoch, a.epochs, seconds, rec["train_loss"], a.k, val["recall@%d" % a.k],
                      a.k, key), file=sys.stderr)
     model.load_state_dict(best_state)
-    test = evaluate(model, d.train_csr, d.test_csr, d.n_items, a.k)
+    test = evaluate(model, d.train_valid_csr, d.test_csr, d.n_items, a.k)
     result = {
         "implementation": "pytorch-twin",
         "torch_version": torch.__version__,
