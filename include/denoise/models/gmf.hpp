@@ -157,6 +157,11 @@ class GMF {
 
   /// out[n, :] = [p_{users[n]} || q_{items[n]}]  (2 * factor columns). Own buffers.
   void features(const batch_type& batch, matrix& out) { features(batch.users, batch.items, out); }
+  /// The controller's view of a batch (docs/autodenoise_controller.md): features() of its rows;
+  /// the workspace is not needed, the embedding rows are the representation.
+  void sample_representation(const batch_type& batch, const workspace& /*ws*/, matrix& out) {
+    features(batch.users, batch.items, out);
+  }
   void features(const index_vector& users, const index_vector& items, matrix& out) {
     detail::require_pairs(users.size(), items.size(), "GMF::features");
     B::gather_rows(users_.table(), users, fu_);

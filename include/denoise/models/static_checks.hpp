@@ -1,5 +1,6 @@
 // check_model<M>(): one readable static_assert per member of the Model policy, each naming the
-// member and docs/policies/model.md (ensmallen's static_checks style). The trainer calls it, so a
+// member and docs/policies/model.md (ensmallen's static_checks style); sequence models (batch kind
+// data::sequences_tag) also need users(), items() and score(windows, scores). The trainer calls it, so a
 // user-written model that lacks a member fails with that line instead of a template backtrace.
 // The convenience forward(users, items, logits) / backward(dlogits) of the built-in models are not
 // part of the policy; the optional exact jvp(workspace, direction, logit_tangent) is detected by
@@ -14,6 +15,7 @@
 #include "../core/static_checks.hpp"
 #include "../core/types.hpp"
 #include "../data/pair_batch.hpp"
+#include "../data/sequence_batch.hpp"
 
 namespace denoise {
 namespace models {
@@ -68,6 +70,14 @@ template <class M> using visit_t = decltype(std::declval<M&>().visit_parameters(
 template <class M> using reset_t = decltype(std::declval<M&>().reset(std::uint64_t{}));
 template <class M> using score_t = decltype(std::declval<M&>().score(
     std::declval<const typename M::index_vector&>(), std::declval<typename M::matrix&>()));
+/// True when M's batch kind is data::sequences_tag (GRU4Rec, SASRec, MFSoftmax, or a user's).
+template <class M, class = void>
+struct consumes_sequences : std::false_type {};
+template <class M>
+struct consumes_sequences<M, std::void_t<typename M::batch_type::kind>>
+    : std::is_same<typename M::batch_type::kind, data::sequences_tag> {};
+template <class M> using sequence_score_t = decltype(std::declval<M&>().score(
+    std::declval<const typename M::batch_type&>(), std::declval<typename M::matrix&>()));
 template <class M> using features_t = decltype(std::declval<M&>().features(
     std::declval<const typename M::batch_type&>(), std::declval<typename M::matrix&>()));
 template <class M> using feature_dim_t = decltype(std::declval<const M&>().feature_dim());
@@ -139,6 +149,16 @@ constexpr bool check_model() {
   DENOISE_STATIC_CHECK((pairs_only_ok || is_detected_v<p::score_t, M>),
                        "denoise: a Model policy needs 'void score(const index_vector& users, matrix& scores)'; see "
                        "docs/policies/model.md");
+  // Sequence models: the trainer checks the catalogue and the users, the evaluator scores windows.
+  constexpr bool not_sequences = !p::consumes_sequences<M>::value;
+  DENOISE_STATIC_CHECK((not_sequences || is_detected_v<p::users_t, M>),
+                       "denoise: a sequence Model needs 'index_t users() const noexcept'; see docs/sequential.md");
+  DENOISE_STATIC_CHECK((not_sequences || is_detected_v<p::items_t, M>),
+                       "denoise: a sequence Model needs 'index_t items() const noexcept' (the catalogue it scores); "
+                       "see docs/sequential.md");
+  DENOISE_STATIC_CHECK((not_sequences || is_detected_v<p::sequence_score_t, M>),
+                       "denoise: a sequence Model needs 'void score(const batch_type& windows, matrix& scores)' "
+                       "(windows x items, for evaluators::SequenceRanking); see docs/sequential.md");
   DENOISE_STATIC_CHECK((is_detected_v<p::features_t, M>),
                        "denoise: a Model policy needs 'void features(const batch_type& batch, matrix& out)'; see "
                        "docs/policies/model.md");

@@ -8,11 +8,15 @@
 //              Ge's controller); or step-owning level: performs the update itself (SGDL)
 //              (docs/policies/method.md)
 //   Optimizer  SGD, Adam
-//   Evaluator  validation metrics: evaluators::Ranking (top-K over all items) or
-//              evaluators::Classification (AUC, LogLoss) (docs/policies/evaluator.md)
+//   Evaluator  validation metrics: evaluators::Ranking (top-K over all items),
+//              evaluators::Classification (AUC, LogLoss) or evaluators::SequenceRanking (sequence
+//              models: P/R/F1/NDCG@K and the per-user AUC; the default for them)
+//              (docs/policies/evaluator.md)
 //   Batcher    given to fit(): batchers::NegativeSampling<Sampler> (positives + sampled
-//              negatives), batchers::LabelledPairs (labelled rows, fixed order)
-//              (docs/policies/batcher.md). It is an object because it refers to its data.
+//              negatives), batchers::LabelledPairs (labelled rows, fixed order),
+//              batchers::FieldRows (CTR rows), batchers::SequenceWindows (item windows -> the next
+//              item; docs/sequential.md) (docs/policies/batcher.md). It is an object because it
+//              refers to its data.
 //
 // Each iteration runs the method's step on one batch. After each epoch: validation, denoising
 // quality against ground-truth flags when the data has them (reporting only; never shown to the
@@ -35,9 +39,12 @@
 
 #include "../backends/static_checks.hpp"
 #include "../core/error.hpp"
+#include "../core/static_checks.hpp"
 #include "../core/random.hpp"
 #include "../core/threads.hpp"
 #include "../data/interactions.hpp"
+#include "../data/sequence_batch.hpp"
+#include "../losses/layout.hpp"
 #include "../losses/static_checks.hpp"
 #include "../methods/none.hpp"
 #include "../methods/static_checks.hpp"
@@ -53,22 +60,60 @@
 #include "callbacks/callback_traits.hpp"
 #include "epoch_context.hpp"
 #include "evaluators/ranking.hpp"
+#include "evaluators/sequence_ranking.hpp"
 #include "evaluators/static_checks.hpp"
 #include "options.hpp"
 #include "step_context.hpp"
 
 namespace denoise {
 namespace train {
+namespace detail {
+/// True for models that read item windows (data::sequences_tag).
+template <class Model, class = void>
+struct is_sequence_model : std::false_type {};
+template <class Model>
+struct is_sequence_model<Model, std::void_t<typename Model::batch_type::kind>>
+    : std::is_same<typename Model::batch_type::kind, data::sequences_tag> {};
 
-template <class Model, class Loss, class Method = methods::None,
-          class Optimizer = nn::Adam<typename Model::backend>, class Evaluator = evaluators::Ranking>
+/// The default Evaluator of a model: SequenceRanking for sequence models, Ranking otherwise.
+template <class Model>
+struct default_evaluator {
+  using type = std::conditional_t<is_sequence_model<Model>::value, evaluators::SequenceRanking, evaluators::Ranking>;
+};
+
+template <class Loss, class = void>
+struct has_anchor : std::false_type {};
+template <class Loss>
+struct has_anchor<Loss, std::void_t<decltype(Loss::anchor(std::size_t{}, std::declval<const losses::layout&>()))>>
+    : std::true_type {};
+/// On sequence batches every example is one row and one loss group (losses::SoftmaxCrossEntropy
+/// over all items), so a loss that declares no anchor() gets sample s -> row s. Losses with
+/// anchor(), and every loss of the other batch kinds, are used as they are (the Loss policy's
+/// static check still names a missing anchor() there).
+template <class Loss>
+struct row_anchored : Loss {
+  static std::size_t anchor(std::size_t sample, const losses::layout& /*l*/) noexcept { return sample; }
+};
+template <class Loss, class Model>
+using anchored_loss_t =
+    std::conditional_t<has_anchor<Loss>::value || !is_sequence_model<Model>::value, Loss, row_anchored<Loss>>;
+}  // namespace detail
+
+template <class Model, class UserLoss, class Method = methods::None,
+          class Optimizer = nn::Adam<typename Model::backend>,
+          class Evaluator = typename detail::default_evaluator<Model>::type>
 class Trainer {
   static_assert(models::check_model<Model>(), "");
   static_assert(backends::check_backend<typename Model::backend>(), "");
+  using Loss = detail::anchored_loss_t<UserLoss, Model>;
   static_assert(losses::check_loss<Loss, typename Model::backend>(), "");
   static_assert(methods::check_method<Method, Model, Loss, Optimizer>(), "");
   static_assert(nn::check_optimizer<Optimizer, Model>(), "");
   static_assert(evaluators::check_evaluator<Evaluator, typename Model::backend, Model>(), "");
+  DENOISE_STATIC_CHECK((!reads_representation_v<Method> || has_sample_representation<Model>::value),
+                       "denoise: the Method reads the model's representation (reads_representation), so the Model "
+                       "needs 'void sample_representation(const batch_type&, const workspace&, matrix& out)' and "
+                       "'index_t feature_dim() const'; see docs/autodenoise_controller.md");
 
  public:
   using backend = typename Model::backend;
@@ -197,7 +242,8 @@ class Trainer {
 
   template <class State>
   void require_model_covers(const State& batches) const {
-    if constexpr (std::is_same<typename input_type::kind, data::pairs_tag>::value) {
+    if constexpr (std::is_same<typename input_type::kind, data::pairs_tag>::value ||
+                  std::is_same<typename input_type::kind, data::sequences_tag>::value) {
       if (batches.users() > model_.users() || batches.items() > model_.items()) {
         throw config_error("the training data has " + std::to_string(batches.users()) + " users and " +
                                std::to_string(batches.items()) + " items, more than the model's " +
@@ -210,6 +256,11 @@ class Trainer {
   // The weighting level: forward, the method's weights, then the standard update.
   void weighting_step(method_state& state, step_context_type& ctx) {
     ctx.forward();
+    const typename B::matrix* representation = nullptr;
+    if constexpr (reads_representation_v<Method>) {
+      model_.sample_representation(batch_.input, workspace_, representation_);
+      representation = &representation_;
+    }
     const batch_context<B, Model> view{ctx.loss(),
                                        ctx.prediction(),
                                        ctx.positive(),
@@ -222,7 +273,9 @@ class Trainer {
                                        model_,
                                        batch_.input,
                                        batch_.labels,
-                                       buffers_.anchor};
+                                       buffers_.anchor,
+                                       options_.epochs,
+                                       representation};
     const scalar divisor = state.on_batch(view, buffers_.weights);
     B::require_same_size(buffers_.weights.size(), ctx.loss().size(), "method weights");
     ctx.report(buffers_.weights, divisor);
@@ -273,6 +326,7 @@ class Trainer {
   detail::step_buffers<B> buffers_;
   std::vector<float> quality_weights_;
   std::vector<std::uint8_t> quality_noisy_;
+  typename B::matrix representation_;  // the model's per-row representation, for methods that read it
 };
 
 }  // namespace train

@@ -1,7 +1,8 @@
 // Learning on synthetic sequences with a planted order (every user walks the items in the cycle
-// i -> i + 1 mod N from a random start): GRU4Rec and SASRec trained a few epochs with the full
-// softmax must rank the next item far above chance on the leave-one-out protocol; MF (no order)
-// is the reference the sequence models must beat.
+// i -> i + 1 mod N from a random start): GRU4Rec and SASRec trained a few epochs by the Trainer
+// (batchers::SequenceWindows, the full softmax, evaluators::SequenceRanking) must rank the next
+// item far above chance on the leave-one-out protocol; MF (no order) is the reference the sequence
+// models must beat. The evaluator's metrics agree with metrics::evaluate_sequences.
 #include <boost/test/unit_test.hpp>
 
 #include <vector>
@@ -14,8 +15,11 @@
 #include <denoise/models/sequence/gru4rec.hpp>
 #include <denoise/models/sequence/mf_softmax.hpp>
 #include <denoise/models/sequence/sasrec.hpp>
+#include <denoise/losses/softmax_cross_entropy.hpp>
 #include <denoise/nn/optim/adam.hpp>
-#include <denoise/train/sequence_epoch.hpp>
+#include <denoise/train/batchers/sequence_windows.hpp>
+#include <denoise/train/evaluators/sequence_ranking.hpp>
+#include <denoise/train/trainer.hpp>
 
 using namespace denoise;
 using B = backends::Eigen<float>;
@@ -40,23 +44,27 @@ data::sequence_split planted() {
 
 template <class Model>
 double ndcg10_after_training(Model& m, const data::sequence_split& split, int epochs) {
-  const data::SequenceWindows windows(split.sequences, split.train_length, 5);
   nn::adam_options ao;
   ao.lr = 0.01;
-  nn::Adam<B> adam(ao);
-  random::rng g(7);
-  train::sequence_epoch_state<B> st;
-  typename Model::workspace ws;
-  double first = 0, last = 0;
-  for (int e = 0; e < epochs; ++e) {
-    last = train::train_sequence_epoch(m, adam, windows, 64, g, st, ws);
-    if (e == 0) first = last;
-  }
-  BOOST_TEST(last < first);  // the training loss goes down
+  train::trainer_options to;
+  to.epochs = static_cast<std::size_t>(epochs);
+  to.batch_size = 64;
+  to.seed = 7;
+  data::sequence_protocol_options po;
+  po.protocol = data::sequence_protocol::leave_one_out;
+  const auto valid = train::evaluators::sequence_target::validation(split, po, 5);
+  train::Trainer<Model, losses::SoftmaxCrossEntropy> trainer(m, nn::Adam<B>(ao), {}, to);
+  const auto fit = trainer.fit(train::batchers::SequenceWindows(split, 5), &valid);
+  BOOST_TEST(fit.history.size() == static_cast<std::size_t>(epochs));
+  BOOST_TEST(fit.history.back().train_loss < fit.history.front().train_loss);  // the training loss goes down
+  BOOST_TEST(fit.history.back().samples == split.train_size() - static_cast<std::size_t>(kUsers));
+  const auto test = trainer.evaluate(train::evaluators::sequence_target::test(split, po, 5));
+  BOOST_TEST(test.ranking.users == static_cast<std::size_t>(kUsers));
+  BOOST_TEST(m.training());  // evaluation restored the mode
   metrics::SequenceRanking ranking;
   const auto r = metrics::evaluate_sequences(m, split.sequences, split.test, ranking, 5);
-  BOOST_TEST(r.users == static_cast<std::size_t>(kUsers));
-  BOOST_TEST(m.training());  // evaluation restored the mode
+  BOOST_TEST(test.ranking.at("ndcg", 10) == r.at("ndcg", 10), boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(test.auc > 0.5);  // the reward: positives above the unobserved items
   return r.at("ndcg", 10);
 }
 }  // namespace

@@ -102,18 +102,30 @@ class GRU4Rec {
   void forward(const batch_type& batch, workspace& ws, vector& logits) {
     auto& s = ws.s_.get();
     s.forwarded = false;
-    s.layout.prepare(batch, "GRU4Rec");
-    head_.lookup(batch.items, s.x);
-    s.drop.replay = ws.replay;
-    dropout_.forward(s.x, s.xd, s.drop);
-    B::gather_rows(s.xd, s.layout.time_major(), s.xt);  // the GRU reads time-major rows
-    gru_.forward(s.xt, batch.steps, s.h_all, s.gru);
-    B::gather_rows(s.h_all, s.layout.last_time_major(), s.last);
-    proj_.forward(s.last, s.s, s.proj);
+    encode(batch, s, ws.replay);
     head_.score(s.s, batch.candidates, logits, s.head);
     s.batch = &batch;
     s.forwarded = true;
   }
+
+  /// out[b, :] = [s_b || q_{targets[b]}] of ws's last forward on `batch` (2 * embedding columns):
+  /// the projected state at the last position and the target's output embedding, as the trainer
+  /// hands them to a controller (no extra forward).
+  void sample_representation(const batch_type& batch, const workspace& ws, matrix& out) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s != nullptr && s->forwarded, "GRU4Rec", "sample_representation");
+    head_.represent(s->s, batch.targets, rep_q_, out);
+  }
+  /// The same from a forward of its own with dropout off (the model's mode is kept). Own buffers.
+  void features(const batch_type& batch, matrix& out) {
+    const bool was = training_;
+    train(false);
+    auto& s = features_ws_.s_.get();
+    encode(batch, s, false);
+    train(was);
+    head_.represent(s.s, batch.targets, rep_q_, out);
+  }
+  index_t feature_dim() const noexcept { return 2 * options_.embedding; }
 
   void backward(workspace& ws, const vector& dlogits) {
     auto* s = ws.s_.find();
@@ -156,6 +168,18 @@ class GRU4Rec {
   }
 
  private:
+  // The layers up to the projected last state s.s.
+  void encode(const batch_type& batch, typename workspace::state& s, bool replay) {
+    s.layout.prepare(batch, "GRU4Rec");
+    head_.lookup(batch.items, s.x);
+    s.drop.replay = replay;
+    dropout_.forward(s.x, s.xd, s.drop);
+    B::gather_rows(s.xd, s.layout.time_major(), s.xt);  // the GRU reads time-major rows
+    gru_.forward(s.xt, batch.steps, s.h_all, s.gru);
+    B::gather_rows(s.h_all, s.layout.last_time_major(), s.last);
+    proj_.forward(s.last, s.s, s.proj);
+  }
+
   static const char* gru_name(const char* n) {
     const std::string s(n);
     if (s == "w_input") return "gru_w_input";
@@ -181,6 +205,8 @@ class GRU4Rec {
   bool training_ = true;
   workspace score_ws_;   // score()'s
   vector score_logits_;
+  workspace features_ws_;  // features()'
+  matrix rep_q_;           // representation scratch
 };
 
 }  // namespace models

@@ -17,6 +17,7 @@
 #include "../../core/types.hpp"
 #include "../../nn/init.hpp"
 #include "../../nn/parameter.hpp"
+#include "../detail/ops.hpp"
 
 namespace denoise {
 namespace models {
@@ -95,6 +96,17 @@ class ItemHead {
   /// grad[idx] += dout (the lookup's backward).
   void lookup_backward(const index_vector& idx, const matrix& dout) {
     B::scatter_add_rows(grad_, idx, dout, rows_, scatter_);
+  }
+
+  /// out = [s || q_{targets}] (2 dim() columns): an example's representation for a controller that
+  /// reads the model (the sequence state and the target item's output embedding); q: scratch.
+  void represent(const matrix& s, const index_vector& targets, matrix& q, matrix& out) const {
+    B::require_same_size(targets.size(), static_cast<std::size_t>(s.rows()), "representation targets");
+    B::check_indices(targets, items_, "sequence representation (targets)");
+    B::gather_rows(table_, targets, q);
+    out.resize(s.rows(), 2 * dim());
+    detail::put_cols<B>(s, out, 0);
+    detail::put_cols<B>(q, out, dim());
   }
 
   /// Full softmax when candidates is empty (logits: batch x items, row-major), else sampled.

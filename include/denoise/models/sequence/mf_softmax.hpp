@@ -84,6 +84,21 @@ class MFSoftmax {
     users_.backward(s->user, s->dp);
   }
 
+  /// out[b, :] = [p_{users[b]} || q_{targets[b]}] of ws's last forward on `batch` (2 * factor
+  /// columns), as the trainer hands them to a controller.
+  void sample_representation(const batch_type& batch, const workspace& ws, matrix& out) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s != nullptr && s->forwarded, "MFSoftmax", "sample_representation");
+    head_.represent(s->p, batch.targets, rep_q_, out);
+  }
+  /// The same read from the tables (no forward needed). Own buffers.
+  void features(const batch_type& batch, matrix& out) {
+    B::check_indices(batch.users, users(), "MFSoftmax::features (users)");
+    B::gather_rows(users_.table(), batch.users, rep_p_);
+    head_.represent(rep_p_, batch.targets, rep_q_, out);
+  }
+  index_t feature_dim() const noexcept { return 2 * options_.factor; }
+
   void score(const batch_type& batch, matrix& scores) {
     forward(batch, score_ws_, score_logits_);
     scores.resize(static_cast<index_t>(batch.size()), items());
@@ -115,6 +130,7 @@ class MFSoftmax {
   bool training_ = true;
   workspace score_ws_;
   vector score_logits_;
+  matrix rep_p_, rep_q_;  // representation scratch
 };
 
 }  // namespace models

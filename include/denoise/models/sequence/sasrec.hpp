@@ -137,30 +137,30 @@ class SASRec {
   void forward(const batch_type& batch, workspace& ws, vector& logits) {
     auto& s = ws.s_.get();
     s.forwarded = false;
-    s.layout.prepare(batch, "SASRec");
-    if (batch.steps > options_.max_length)
-      throw config_error("SASRec::forward: windows of " + std::to_string(batch.steps) + " steps exceed max_length " +
-                         std::to_string(options_.max_length));
-    const auto L = blocks_.size();
-    if (s.blocks.size() != L) {
-      s.blocks = std::vector<typename SASRecBlock<B>::cache>(L);
-      s.h = std::vector<matrix>(L + 1);
-    }
-    head_.lookup(batch.items, s.e);
-    s.x.resize(s.e.rows(), s.e.cols());
-    const auto d = static_cast<std::size_t>(options_.dim);
-    B::launch(s.e.size(), kernels::add_positions<scalar>{B::ptr(static_cast<const matrix&>(s.e)),
-                                                         B::ptr(static_cast<const matrix&>(pos_)), B::ptr(s.x),
-                                                         static_cast<std::size_t>(batch.steps), d, embedding_scale()});
-    s.drop.replay = ws.replay;
-    dropout_.forward(s.x, s.h[0], s.drop);
-    for (std::size_t l = 0; l < L; ++l) blocks_[l].forward(s.h[l], batch.steps, s.h[l + 1], s.blocks[l], ws.replay);
-    ln_.forward(s.h[L], s.out, s.ln);
-    B::gather_rows(s.out, s.layout.last_batch_major(), s.s);
+    encode(batch, s, ws.replay);
     head_.score(s.s, batch.candidates, logits, s.head);
     s.batch = &batch;
     s.forwarded = true;
   }
+
+  /// out[b, :] = [s_b || q_{targets[b]}] of ws's last forward on `batch` (2 * dim columns): the
+  /// final-LayerNorm output at the last position and the target's output embedding, as the
+  /// trainer hands them to a controller (no extra forward).
+  void sample_representation(const batch_type& batch, const workspace& ws, matrix& out) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s != nullptr && s->forwarded, "SASRec", "sample_representation");
+    head_.represent(s->s, batch.targets, rep_q_, out);
+  }
+  /// The same from a forward of its own with dropout off (the model's mode is kept). Own buffers.
+  void features(const batch_type& batch, matrix& out) {
+    const bool was = training_;
+    train(false);
+    auto& s = features_ws_.s_.get();
+    encode(batch, s, false);
+    train(was);
+    head_.represent(s.s, batch.targets, rep_q_, out);
+  }
+  index_t feature_dim() const noexcept { return 2 * options_.dim; }
 
   void backward(workspace& ws, const vector& dlogits) {
     auto* s = ws.s_.find();
@@ -220,6 +220,30 @@ class SASRec {
   }
 
  private:
+  // The layers up to the last position's representation s.s.
+  void encode(const batch_type& batch, typename workspace::state& s, bool replay) {
+    s.layout.prepare(batch, "SASRec");
+    if (batch.steps > options_.max_length)
+      throw config_error("SASRec::forward: windows of " + std::to_string(batch.steps) + " steps exceed max_length " +
+                         std::to_string(options_.max_length));
+    const auto L = blocks_.size();
+    if (s.blocks.size() != L) {
+      s.blocks = std::vector<typename SASRecBlock<B>::cache>(L);
+      s.h = std::vector<matrix>(L + 1);
+    }
+    head_.lookup(batch.items, s.e);
+    s.x.resize(s.e.rows(), s.e.cols());
+    const auto d = static_cast<std::size_t>(options_.dim);
+    B::launch(s.e.size(), kernels::add_positions<scalar>{B::ptr(static_cast<const matrix&>(s.e)),
+                                                         B::ptr(static_cast<const matrix&>(pos_)), B::ptr(s.x),
+                                                         static_cast<std::size_t>(batch.steps), d, embedding_scale()});
+    s.drop.replay = replay;
+    dropout_.forward(s.x, s.h[0], s.drop);
+    for (std::size_t l = 0; l < L; ++l) blocks_[l].forward(s.h[l], batch.steps, s.h[l + 1], s.blocks[l], replay);
+    ln_.forward(s.h[L], s.out, s.ln);
+    B::gather_rows(s.out, s.layout.last_batch_major(), s.s);
+  }
+
   scalar embedding_scale() const { return static_cast<scalar>(std::sqrt(static_cast<double>(options_.dim))); }
 
   static index_t validated(index_t users, index_t items, const sasrec_options& o) {
@@ -244,6 +268,8 @@ class SASRec {
   bool training_ = true;
   workspace score_ws_;
   vector score_logits_;
+  workspace features_ws_;  // features()'
+  matrix rep_q_;           // representation scratch
 };
 
 }  // namespace models

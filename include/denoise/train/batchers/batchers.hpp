@@ -3,4 +3,5 @@
 
 #include "labelled_pairs.hpp"
 #include "negative_sampling.hpp"
+#include "sequence_windows.hpp"
 #include "static_checks.hpp"

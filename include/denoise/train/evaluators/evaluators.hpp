@@ -3,4 +3,5 @@
 
 #include "classification.hpp"
 #include "ranking.hpp"
+#include "sequence_ranking.hpp"
 #include "static_checks.hpp"
