@@ -1,0 +1,269 @@
+// AutoDenoise by RL instance selection (Lin et al., WWW'23; docs/autodenoise_selection.md) on the
+// MovieLens 100K CTR data (data/movielens_ctr.hpp, 8 fields, label = rating > 3, seeded 80/10/10):
+// DeepFM trained normally vs on the subset AutoDenoise selects (TopK per batch) vs AutoDenoise-v
+// (Individual), for N seeds (each its own split, paired across the three). For each: the test AUC
+// and LogLoss of the retrained model (fresh DeepFM, Adam 1e-3 / wd 1e-6, batch 2048, fixed order,
+// early stopping on validation AUC with patience 2, at most 100 epochs, tested at its best
+// validation epoch), the searching-epoch timings, and the subset exported as ids and as rows.
+// --transfer also trains FM, Wide&Deep, DCN and IPNN on all rows and on DeepFM's TopK subset (the
+// paper's Table 3).
+//
+//   bench_ml100k_autodenoise [data_dir] [--seeds=N] [--T=epochs] [--C=history] [--ratio=r]
+//                            [--profile=paper|code] [--out=dir] [--threads=n] [--transfer]
+// data_dir defaults to $DENOISE_DATA_DIR/ml-100k.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <denoise/backends/eigen.hpp>
+#include <denoise/data/exchange.hpp>
+#include <denoise/data/field_split.hpp>
+#include <denoise/data/movielens_ctr.hpp>
+#include <denoise/losses/bce.hpp>
+#include <denoise/methods/autodenoise_selection/autodenoise_selection.hpp>
+#include <denoise/models/ctr/dcn.hpp>
+#include <denoise/models/ctr/deep_fm.hpp>
+#include <denoise/models/ctr/fm.hpp>
+#include <denoise/models/ctr/ipnn.hpp>
+#include <denoise/models/ctr/wide_deep.hpp>
+#include <denoise/train/selection_context.hpp>
+#include <denoise/train/selector_checks.hpp>
+
+using namespace denoise;
+using B = backends::Eigen<float>;
+using DeepFM = models::DeepFM<B>;
+using context_t = train::field_selection_context<DeepFM>;
+
+namespace {
+
+struct settings {
+  std::string data_dir;
+  std::size_t seeds = 1;
+  methods::instance_selection_options selection;
+  std::string out = ".";
+  int threads = 1;
+  bool transfer = false;
+};
+
+struct outcome {
+  double auc = 0, logloss = 0, seconds = 0;
+  std::size_t rows = 0;
+};
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0.0 : s / static_cast<double>(v.size());
+}
+double sd(const std::vector<double>& v) {
+  if (v.size() < 2) return 0.0;
+  const double m = mean(v);
+  double s = 0;
+  for (double x : v) s += (x - m) * (x - m);
+  return std::sqrt(s / static_cast<double>(v.size() - 1));
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+train::trainer_options trainer(std::uint64_t seed, int threads) {
+  train::trainer_options o;
+  o.batch_size = 2048;
+  o.seed = seed;
+  o.threads = threads;
+  o.track_instances = false;
+  return o;
+}
+
+nn::Adam<B> model_adam() {
+  nn::adam_options a;
+  a.lr = 1e-3;
+  a.weight_decay = 1e-6;
+  return nn::Adam<B>(a);
+}
+
+/// Retrains a fresh model on `subset` (all rows when empty) and tests it at its best validation epoch.
+template <class Context>
+outcome retrain_and_test(Context& ctx, const std::vector<offset_t>& subset, std::uint64_t seed,
+                         const train::evaluators::classification_target& test, const settings& s) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<offset_t> ids = subset;
+  if (ids.empty()) {
+    const auto all = ctx.data().instances();
+    ids.assign(all.begin(), all.end());
+  }
+  const auto fit = ctx.retrain(ids, seed, "auc", s.selection.retrain_patience, s.selection.retrain_epochs);
+  const auto r = ctx.evaluate(test);
+  outcome o;
+  o.auc = r.auc;
+  o.logloss = r.log_loss;
+  o.rows = ids.size();
+  o.seconds = seconds_since(started);
+  std::printf("    retrained on %zu rows: %zu epochs (best %zu, valid AUC %.4f), test AUC %.4f LogLoss %.4f (%.1f s)\n",
+              ids.size(), fit.history.size(), fit.best_epoch, fit.history.at(fit.best_epoch - 1).value("auc"), o.auc,
+              o.logloss, o.seconds);
+  return o;
+}
+
+outcome run_autodenoise(context_t& ctx, std::uint64_t seed, methods::validation_selection how,
+                        const train::evaluators::classification_target& test, const settings& s,
+                        const std::string& label, std::vector<double>& epoch_seconds, std::vector<offset_t>& chosen) {
+  auto o = s.selection;
+  o.validation = how;
+  methods::AutoDenoiseSelection policy(o);
+  methods::AutoDenoiseSelection::State<B> state(policy, seed);
+  state.on_epoch([&](const methods::search_epoch_record& r) {
+    std::printf("    %s search epoch %zu: %.1f s searching, %.1f s validation phase; a2 share %.3f, mean reward %+.4f; "
+                "subset %zu (positives kept %.3f, negatives kept %.3f); retrained %zu epochs, valid AUC %.4f\n",
+                label.c_str(), r.epoch, r.search_seconds, r.validation_seconds, r.selected_share, r.mean_reward, r.kept,
+                r.kept_positive_share, r.kept_negative_share, r.retrain_epochs, r.validation);
+    std::fflush(stdout);
+    epoch_seconds.push_back(r.search_seconds);
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const auto subset = train::select<methods::AutoDenoiseSelection>(state, ctx);
+  const double search = seconds_since(started);
+  std::printf("    %s: whole search %.1f s (warm-up, %zu searching epochs and their validation phases); best epoch %zu "
+              "(selected on validation)\n",
+              label.c_str(), search, o.searching_epochs, state.best_epoch());
+  const std::string stem = s.out + "/autodenoise_" + label + "_seed" + std::to_string(seed);
+  data::write_subset_csv(subset, stem + "_ids.csv");
+  methods::write_subset_rows_csv(ctx.data(), subset, stem + "_rows.csv");
+  std::printf("    subset written to %s_ids.csv and %s_rows.csv\n", stem.c_str(), stem.c_str());
+  chosen = subset;
+  auto result = retrain_and_test(ctx, subset, state.retrain_seed(state.best_epoch() - 1), test, s);
+  result.seconds += search;
+  return result;
+}
+
+/// Another backbone trained on all rows and on `subset`: test AUC (all, subset).
+template <class Model>
+std::pair<double, double> transfer(const data::field_split& split, const train::evaluators::classification_target& validation,
+                                   const train::evaluators::classification_target& test, const std::vector<offset_t>& subset,
+                                   std::uint64_t seed, const settings& s) {
+  Model model(split.train.cardinalities());
+  train::field_selection_context<Model> ctx(model, split.train, &validation, trainer(seed, s.threads), model_adam());
+  std::printf("  %s on all rows / on DeepFM's subset\n", Model::name());
+  const double all = retrain_and_test(ctx, {}, seed, test, s).auc;
+  const double sub = retrain_and_test(ctx, subset, seed, test, s).auc;
+  return {all, sub};
+}
+
+bool flag(const std::string& a, const char* name, std::string& value) {
+  const std::string prefix = std::string("--") + name + "=";
+  if (a.compare(0, prefix.size(), prefix) != 0) return false;
+  value = a.substr(prefix.size());
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  settings s;
+  s.selection.searching_epochs = 3;
+  const char* env = std::getenv("DENOISE_DATA_DIR");
+  s.data_dir = env != nullptr ? std::string(env) + "/ml-100k" : "ml-100k";
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      std::string v;
+      if (flag(a, "seeds", v)) {
+        s.seeds = std::stoul(v);
+      } else if (flag(a, "T", v)) {
+        s.selection.searching_epochs = std::stoul(v);
+      } else if (flag(a, "C", v)) {
+        s.selection.history = std::stoul(v);
+      } else if (flag(a, "ratio", v)) {
+        s.selection.ratio = std::stod(v);
+      } else if (flag(a, "profile", v)) {
+        if (v != "paper" && v != "code") throw config_error("--profile must be paper or code", location::of_field("profile"));
+        s.selection.profile = v == "paper" ? methods::selection_profile::paper : methods::selection_profile::code;
+      } else if (flag(a, "out", v)) {
+        s.out = v;
+      } else if (a == "--transfer") {
+        s.transfer = true;
+      } else if (flag(a, "threads", v)) {
+        s.threads = std::stoi(v);
+      } else if (a.rfind("--", 0) == 0) {
+        throw config_error("unknown flag " + a, location::of_field("argv"));
+      } else {
+        s.data_dir = a;
+      }
+    }
+    s.selection.validate();
+
+    const data::FieldDataset all = data::load_movielens_100k_ctr_fields(s.data_dir);
+    std::printf("ml-100k CTR: %zu rows, %zu fields, positive rate %.3f; C %zu, T %zu, ratio %.2f, profile %s, threads %d\n",
+                all.size(), all.n_fields(), all.positive_rate(), s.selection.history, s.selection.searching_epochs,
+                s.selection.ratio, methods::name_of(s.selection.profile), s.threads);
+    std::vector<double> auc[3], logloss[3], epoch_seconds, transfer_all[4], transfer_subset[4];
+    const char* backbones[4] = {"FM", "Wide&Deep", "DCN", "IPNN"};
+    const char* names[3] = {"Normal", "AutoDenoise", "AutoDenoise-v"};
+    for (std::size_t k = 0; k < s.seeds; ++k) {
+      const std::uint64_t seed = 1000 + k;
+      const data::field_split split = data::split_fields(all, seed);
+      train::evaluators::classification_target validation, test;
+      validation.fields = &split.validation;
+      test.fields = &split.test;
+      DeepFM model(split.train.cardinalities());
+      context_t ctx(model, split.train, &validation, trainer(seed, s.threads), model_adam());
+      std::printf("seed %llu: train %zu, valid %zu, test %zu\n", static_cast<unsigned long long>(seed),
+                  split.train.size(), split.validation.size(), split.test.size());
+      // Normal: the same retraining, from the seed every AutoDenoise validation phase uses.
+      methods::AutoDenoiseSelection::State<B> probe(methods::AutoDenoiseSelection(s.selection), seed);
+      std::printf("  Normal\n");
+      const outcome normal = retrain_and_test(ctx, {}, probe.retrain_seed(0), test, s);
+      std::printf("  AutoDenoise (TopK)\n");
+      std::vector<offset_t> top_subset, v_subset;
+      const outcome top =
+          run_autodenoise(ctx, seed, methods::validation_selection::top_k, test, s, "topk", epoch_seconds, top_subset);
+      std::printf("  AutoDenoise-v (Individual)\n");
+      const outcome v = run_autodenoise(ctx, seed, methods::validation_selection::individual, test, s, "individual",
+                                        epoch_seconds, v_subset);
+      if (s.transfer) {
+        const std::pair<double, double> t[4] = {
+            transfer<models::FM<B>>(split, validation, test, top_subset, seed, s),
+            transfer<models::WideDeep<B>>(split, validation, test, top_subset, seed, s),
+            transfer<models::DCN<B>>(split, validation, test, top_subset, seed, s),
+            transfer<models::IPNN<B>>(split, validation, test, top_subset, seed, s)};
+        for (int m = 0; m < 4; ++m) {
+          transfer_all[m].push_back(t[m].first);
+          transfer_subset[m].push_back(t[m].second);
+        }
+      }
+      const outcome* o[3] = {&normal, &top, &v};
+      for (int m = 0; m < 3; ++m) {
+        auc[m].push_back(o[m]->auc);
+        logloss[m].push_back(o[m]->logloss);
+      }
+    }
+    std::printf("\nsummary over %zu seed(s), test metrics of the retrained DeepFM (subset chosen on validation):\n", s.seeds);
+    for (int m = 0; m < 3; ++m) {
+      std::printf("  %-14s AUC %.4f ± %.4f  LogLoss %.4f ± %.4f\n", names[m], mean(auc[m]), sd(auc[m]), mean(logloss[m]),
+                  sd(logloss[m]));
+    }
+    for (int m = 1; m < 3; ++m) {
+      std::vector<double> d;
+      for (std::size_t k = 0; k < s.seeds; ++k) d.push_back(auc[m][k] - auc[0][k]);
+      const double se = d.size() > 1 ? sd(d) / std::sqrt(static_cast<double>(d.size())) : 0.0;
+      std::printf("  %s - Normal: AUC %+.4f (paired, se %.4f%s)\n", names[m], mean(d), se,
+                  d.size() > 1 ? "" : "; one seed: no test");
+    }
+    if (s.transfer) {
+      std::printf("  transfer of DeepFM's TopK subset (test AUC, all rows -> subset):\n");
+      for (int m = 0; m < 4; ++m)
+        std::printf("    %-10s %.4f -> %.4f\n", backbones[m], mean(transfer_all[m]), mean(transfer_subset[m]));
+    }
+    std::printf("  searching epoch: %.2f ± %.2f s (%zu epochs)\n", mean(epoch_seconds), sd(epoch_seconds),
+                epoch_seconds.size());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}
