@@ -4,7 +4,7 @@ NeuMF under the ADT reference's protocol, with every choice made on validation a
 
   bench/ml100k_study.py [--cli build/release/examples/denoise] [--data ../shared/data/ml-100k/u.data]
                         [--models gmf,neumf] [--seeds 5] [--epochs 20] [--out-dir study]
-                        [--readme bench/README.md | -]
+                        [--readme bench/README.md | -] [--reuse]
 
 Protocol (the reference's, WenjieWWJ/DenoisingRec, as far as the CLI offers it):
   - random 8:1:1 split per user pair, noisy = rating < 3, clean validation and test; a new split
@@ -37,10 +37,23 @@ BETAS = ["0.1", "0.25", "0.5"]       # paper: beta in [0, 1], best 0.15-0.3
 BEGIN, END = "<!-- adt-study:begin -->", "<!-- adt-study:end -->"
 
 
+REUSE = False
+
+
 def run_cli(cli, args, out):
+    # --reuse: a result file already in --out-dir from the same arguments stands for the run.
+    if REUSE and os.path.exists(out):
+        with open(out) as f:
+            result = json.load(f)
+        if result.get("argv") == args:
+            return result
     subprocess.run([cli] + args + ["--out", out], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with open(out) as f:
-        return json.load(f)
+        result = json.load(f)
+    result["argv"] = args
+    with open(out, "w") as f:
+        json.dump(result, f)
+    return result
 
 
 def validation_ndcg(result):
@@ -62,7 +75,10 @@ def main():
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--out-dir", default="study")
     p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
+    p.add_argument("--reuse", action="store_true", help="reuse result files of identical runs in --out-dir")
     a = p.parse_args()
+    global REUSE
+    REUSE = a.reuse
     os.makedirs(a.out_dir, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     selection, rows = {}, []
@@ -112,7 +128,7 @@ def main():
         json.dump(selection, f, indent=2)
 
     table = "\n".join([
-        f"Generated {started} by `bench/ml100k_study.py --seeds {a.seeds} --epochs {a.epochs}` "
+        f"Generated {started} by `bench/ml100k_study.py --models {a.models} --seeds {a.seeds} --epochs {a.epochs}` "
         f"(selection.json in its --out-dir holds every candidate's validation NDCG@20).",
         "",
         "| model | method (chosen on validation) | Recall@20 | NDCG@20 | p (R@20) vs Normal | drop precision / recall |",
