@@ -3,7 +3,10 @@
 #pragma once
 
 #include "adt/adt.hpp"
+#include "autodenoise_controller/autodenoise_controller.hpp"
+#include "autodenoise_selection/autodenoise_selection.hpp"
 #include "heuristic/heuristic.hpp"
 #include "none.hpp"
+#include "sgdl/sgdl_all.hpp"
 #include "static_checks.hpp"
 #include "step_function.hpp"
