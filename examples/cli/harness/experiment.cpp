@@ -79,6 +79,13 @@ const std::vector<flag_spec> output_flags{
 
 std::vector<std::string> default_methods() {
   std::vector<std::string> names;
+  for (const auto& m : registered_methods())
+    if (m.by_default) names.push_back(m.name);
+  return names;
+}
+
+std::vector<std::string> all_methods() {
+  std::vector<std::string> names;
   for (const auto& m : registered_methods()) names.push_back(m.name);
   return names;
 }
@@ -308,7 +315,7 @@ std::vector<std::string> parse_columns(const flags& f, const experiment_config& 
 
 }  // namespace
 
-const weighting_method& experiment::method(const std::string& name) const {
+const cli_method& experiment::method(const std::string& name) const {
   for (const auto& m : methods)
     if (m.registration->name == name) return *m.method;
   throw denoise::config_error("unknown method '" + name + "'", denoise::location::of_field("--methods"));
@@ -353,7 +360,7 @@ experiment parse_experiment(const flags& f) {
   c.methods = f.list("--methods", default_methods());
   for (auto it = c.methods.begin(); it != c.methods.end(); ++it) {
     if (find_method(*it) == nullptr)
-      flags::fail("--methods", "unknown method '" + *it + "' (" + joined(default_methods(), ", ") + ")");
+      flags::fail("--methods", "unknown method '" + *it + "' (" + joined(all_methods(), ", ") + ")");
     if (std::find(c.methods.begin(), it, *it) != it) flags::fail("--methods", "'" + *it + "' is listed twice");
   }
   // Every registered method reads its flags (so a bad value is an error even when the method is not
@@ -364,7 +371,7 @@ experiment parse_experiment(const flags& f) {
   e.task = task->make(f, c);
   c.validate();
   e.columns = parse_columns(f, c);
-  std::vector<const weighting_method*> selected;
+  std::vector<const cli_method*> selected;
   for (const auto& name : c.methods) selected.push_back(&e.method(name));
   e.task->check(selected);
   return e;
@@ -386,7 +393,7 @@ std::string usage() {
     append_usage(out, t.flags);
   }
   out += "denoising\n";
-  append_usage(out, {{"--methods", "LIST", joined(default_methods(), ",") + " (default: all)"}});
+  append_usage(out, {{"--methods", "LIST", joined(all_methods(), ",") + " (default: " + joined(default_methods(), ",") + ")"}});
   for (const auto& m : registered_methods()) append_usage(out, m.flags);
   out += "training\n";
   append_usage(out, training_flags);

@@ -16,7 +16,7 @@ namespace denoise_cli {
 
 struct configured_method {
   const method_registration* registration = nullptr;
-  std::unique_ptr<weighting_method> method;
+  std::unique_ptr<cli_method> method;
 };
 
 struct experiment {
@@ -26,7 +26,7 @@ struct experiment {
   std::vector<std::string> columns;        ///< the table's metric columns (--metrics), each a known name
 
   /// The configured method `name` (one of config.methods).
-  const weighting_method& method(const std::string& name) const;
+  const cli_method& method(const std::string& name) const;
 };
 
 /// Reads argv, accepting the common flags and every registered family's and method's flags.

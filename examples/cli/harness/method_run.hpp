@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
+#include <denoise/core/json_writer.hpp>
 #include <denoise/metrics/metric_value.hpp>
 #include <denoise/train/options.hpp>
 
@@ -15,6 +17,10 @@ struct method_run {
   denoise::train::fit_result fit;  ///< per-epoch history, best epoch, per-instance weights and losses
   denoise::metrics::metric_list test;  ///< clean-test metrics of the selected epoch
   double seconds = 0.0;            ///< wall time of the whole run (training + validation)
+  /// What the method records beyond the trainer's history (SGDL: the switch epoch, the noise rate
+  /// and memorization per epoch, the learned weighting function), written as the run's
+  /// "method_report" object of the result file; empty for methods without one.
+  std::function<void(denoise::json_writer&)> write_report;
 };
 
 }  // namespace denoise_cli

@@ -209,8 +209,9 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
 }
 
 /// The result file: {"denoise_version", "config", "data", "runs": [...], "summary": {...}}.
-/// runs[i] = {method, seed, seconds, best_epoch, test: {metric: value}, epochs: [{epoch,
-/// train_loss, seconds, validation: {...}, denoising: {...}}]}; summary[method][metric] = {mean,
+/// runs[i] = {method, seed, seconds, best_epoch, test: {metric: value}, method_report: {...} (SGDL
+/// only), epochs: [{epoch, train_loss, seconds, validation: {...}, denoising: {...}}]};
+/// summary[method][metric] = {mean,
 /// std, n, and for methods other than "normal": diff_vs_normal, t, p}.
 void write_result_json(const std::string& path, const experiment& e, const std::string& data_description,
                               const std::vector<method_run>& runs, const std::vector<std::string>& summary_metrics) {
@@ -231,6 +232,11 @@ void write_result_json(const std::string& path, const experiment& e, const std::
       w.key("test").begin_object();
       for (const auto& m : r.test) w.field(m.name, m.value);
       w.end_object();
+      if (r.write_report) {
+        w.key("method_report").begin_object();
+        r.write_report(w);
+        w.end_object();
+      }
       w.key("epochs").begin_array();
       for (const auto& epoch : r.fit.history) {
         w.begin_object()

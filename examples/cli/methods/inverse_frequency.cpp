@@ -9,7 +9,7 @@
 namespace denoise_cli {
 namespace {
 
-class inverse_frequency final : public weighting_method {
+class inverse_frequency final : public cli_method {
  public:
   std::unique_ptr<pairs_weighting> start_pairs(const run_info& run, std::uint64_t seed) const override {
     return start_policy<pairs_weighting>(
@@ -21,7 +21,7 @@ const method_registrar inverse_frequency_registration{{
     "inverse-frequency",
     30,
     {},
-    [](const method_flags&) -> std::unique_ptr<weighting_method> { return std::make_unique<inverse_frequency>(); },
+    [](const method_flags&) -> std::unique_ptr<cli_method> { return std::make_unique<inverse_frequency>(); },
 }};
 
 }  // namespace

@@ -7,7 +7,7 @@
 namespace denoise_cli {
 namespace {
 
-class normal final : public weighting_method {
+class normal final : public cli_method {
  public:
   std::unique_ptr<pairs_weighting> start_pairs(const run_info& /*run*/, std::uint64_t seed) const override {
     return start_policy<pairs_weighting>(denoise::methods::None{}, seed);
@@ -18,7 +18,7 @@ const method_registrar normal_registration{{
     "normal",
     0,
     {},
-    [](const method_flags&) -> std::unique_ptr<weighting_method> { return std::make_unique<normal>(); },
+    [](const method_flags&) -> std::unique_ptr<cli_method> { return std::make_unique<normal>(); },
 }};
 
 }  // namespace

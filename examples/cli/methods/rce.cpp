@@ -8,7 +8,7 @@
 namespace denoise_cli {
 namespace {
 
-class reweighted_loss final : public weighting_method {
+class reweighted_loss final : public cli_method {
  public:
   explicit reweighted_loss(const method_flags& f) : beta_(f.values.number("--beta", f.synthetic ? 0.5 : 0.25)) {
     if (!(beta_ >= 0.0)) flags::fail("--beta", "must be >= 0");
@@ -26,7 +26,7 @@ const method_registrar rce_registration{{
     "r-ce",
     20,
     {{"--beta", "B", "R-CE exponent (default 0.25; synthetic 0.5)"}},
-    [](const method_flags& f) -> std::unique_ptr<weighting_method> { return std::make_unique<reweighted_loss>(f); },
+    [](const method_flags& f) -> std::unique_ptr<cli_method> { return std::make_unique<reweighted_loss>(f); },
 }};
 
 }  // namespace

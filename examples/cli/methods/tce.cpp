@@ -12,7 +12,7 @@
 namespace denoise_cli {
 namespace {
 
-class truncated_loss final : public weighting_method {
+class truncated_loss final : public cli_method {
  public:
   explicit truncated_loss(const method_flags& f) {
     const flags& v = f.values;
@@ -70,7 +70,7 @@ const method_registrar tce_registration{{
     {{"--drop-schedule", "S", "T-CE schedule: linear (paper, default) | exponential"},
      {"--drop-rate", "R", "T-CE maximum drop rate ε_max (default 0.2; synthetic 0.1)"},
      {"--drop-ramp", "N", "iterations to reach it (ε_N; τ for exponential); default: a quarter\nof the run's iterations"}},
-    [](const method_flags& f) -> std::unique_ptr<weighting_method> { return std::make_unique<truncated_loss>(f); },
+    [](const method_flags& f) -> std::unique_ptr<cli_method> { return std::make_unique<truncated_loss>(f); },
 }};
 
 }  // namespace

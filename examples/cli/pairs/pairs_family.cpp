@@ -16,7 +16,7 @@
 namespace denoise_cli {
 namespace {
 
-using runner_key = std::tuple<std::string, std::string, std::string>;  // model, loss, backend
+using runner_key = std::tuple<std::string, std::string, std::string, method_level>;  // model, loss, backend, level
 
 std::map<runner_key, std::unique_ptr<pairs_runner_base>>& runners() {
   static std::map<runner_key, std::unique_ptr<pairs_runner_base>> map;
@@ -37,7 +37,7 @@ class pairs_family final : public task_family {
     return "model " + s_.model + ", loss " + s_.loss + ", " + std::to_string(s_.negatives) + " negative(s)";
   }
 
-  void check(const std::vector<const weighting_method*>& selected) const override {
+  void check(const std::vector<const cli_method*>& selected) const override {
     for (const auto* m : selected) m->check(method_use{s_.loss, s_.negatives});
   }
 
@@ -51,12 +51,15 @@ class pairs_family final : public task_family {
         .field("negatives", s_.negatives);
   }
 
-  method_run run(const experiment_config& config, const prepared_data& data, const weighting_method& method,
+  method_run run(const experiment_config& config, const prepared_data& data, const cli_method& method,
                  const std::string& method_name, std::uint64_t seed) const override {
-    const auto* runner = find_pairs_runner(s_.model, s_.loss, s_.backend);
+    const bool sgdl = method.sgdl() != nullptr;
+    const auto* runner =
+        find_pairs_runner(s_.model, s_.loss, s_.backend, sgdl ? method_level::sgdl : method_level::weighting);
     if (runner == nullptr)
-      throw denoise::config_error("no " + s_.model + " x " + s_.loss + " runner on " + s_.backend,
-                                  denoise::location::of_field("--model"));
+      throw denoise::config_error("no " + s_.model + " x " + s_.loss + " runner" + (sgdl ? " for sgdl" : "") + " on " +
+                                      s_.backend,
+                                  denoise::location::of_field(sgdl ? "--loss" : "--model"));
     return runner->run(s_, config, data, method, method_name, seed);
   }
 
@@ -125,13 +128,13 @@ const task_registrar pairs_registration{{
 }  // namespace
 
 void register_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend,
-                           std::unique_ptr<pairs_runner_base> runner) {
-  runners()[runner_key{model, loss, backend}] = std::move(runner);
+                           method_level level, std::unique_ptr<pairs_runner_base> runner) {
+  runners()[runner_key{model, loss, backend, level}] = std::move(runner);
 }
 
 const pairs_runner_base* find_pairs_runner(const std::string& model, const std::string& loss,
-                                           const std::string& backend) {
-  const auto it = runners().find(runner_key{model, loss, backend});
+                                           const std::string& backend, method_level level) {
+  const auto it = runners().find(runner_key{model, loss, backend, level});
   return it == runners().end() ? nullptr : it->second.get();
 }
 

@@ -20,6 +20,7 @@
 #include "../registry/weighting.hpp"
 #include "pairs_models.hpp"
 #include "pairs_runner_base.hpp"
+#include "pairs_training.hpp"
 
 namespace denoise_cli {
 
@@ -29,24 +30,14 @@ class pairs_runner final : public pairs_runner_base {
 
  public:
   method_run run(const pairs_settings& s, const experiment_config& c, const prepared_data& d,
-                 const weighting_method& method, const std::string& method_name, std::uint64_t seed) const override {
+                 const cli_method& method, const std::string& method_name, std::uint64_t seed) const override {
     namespace train = denoise::train;
     Model model = make_pairs_model(model_tag<Model>{}, s, d, denoise::random::derive_seed(seed, "model"));
     const auto started = std::chrono::steady_clock::now();
-    train::trainer_options o;
-    o.epochs = c.epochs;
-    o.batch_size = c.batch_size;
-    o.unit = c.batch_unit;
-    o.negatives = s.negatives;
-    o.seed = seed;
-    o.ks = c.ks;
-    denoise::nn::adam_options adam;
-    adam.lr = c.lr;
-    adam.weight_decay = c.weight_decay;
-    adam.lazy = !c.dense_adam;
+    const train::trainer_options o = pairs_trainer_options(c, s, seed);
     const run_info info{d.split.train, d.n_items(), o.positives_per_batch(), c.epochs};
     train::Trainer<Model, Loss, pairs_denoiser, denoise::nn::Adam<Backend>> trainer(
-        model, denoise::nn::Adam<Backend>(adam), pairs_denoiser(method, info), o);
+        model, denoise::nn::Adam<Backend>(pairs_adam(c)), pairs_denoiser(method, info), o);
     denoise::data::UniformNegativeSampler sampler(d.split.train);
     const auto validation = d.validation_target();
     train::early_stopping<Backend> select(c.monitor, c.patience, /*higher_is_better=*/true);
@@ -67,7 +58,7 @@ class pairs_runner final : public pairs_runner_base {
 template <class Backend, class Model, class... Losses>
 struct pairs_runners {
   pairs_runners() {
-    (register_pairs_runner(Model::name(), Losses::name(), Backend::name(),
+    (register_pairs_runner(Model::name(), Losses::name(), Backend::name(), method_level::weighting,
                            std::make_unique<pairs_runner<Model, Losses, Backend>>()),
      ...);
   }

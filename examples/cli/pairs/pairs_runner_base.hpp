@@ -38,14 +38,19 @@ class pairs_runner_base {
  public:
   virtual ~pairs_runner_base() = default;
   virtual method_run run(const pairs_settings& settings, const experiment_config& config, const prepared_data& data,
-                         const weighting_method& method, const std::string& method_name, std::uint64_t seed) const = 0;
+                         const cli_method& method, const std::string& method_name, std::uint64_t seed) const = 0;
 };
 
-/// Registers a runner (pairs_runner.hpp does it for each instantiation).
+/// Which methods a runner trains: the weighting ones (pairs_runner.hpp) or SGDL, which owns the
+/// training step (pairs_sgdl_runner.hpp).
+enum class method_level { weighting, sgdl };
+
+/// Registers a runner (pairs_runner.hpp and pairs_sgdl_runner.hpp do it for each instantiation).
 void register_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend,
-                           std::unique_ptr<pairs_runner_base> runner);
-/// The runner for (model, loss, backend), or null.
-const pairs_runner_base* find_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend);
+                           method_level level, std::unique_ptr<pairs_runner_base> runner);
+/// The runner for (model, loss, backend, level), or null.
+const pairs_runner_base* find_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend,
+                                           method_level level);
 /// Model and loss names some runner offers, in registration-independent (sorted) order.
 std::vector<std::string> pairs_models();
 std::vector<std::string> pairs_losses();

@@ -1,11 +1,14 @@
 // Denoising methods register themselves here, one file per method (methods/*.cpp): the name used by
 // --methods, the flags with their help text, and a factory that turns the parsed flags into a
-// configured weighting_method. --help, the default --methods list, flag parsing, validation and the
-// result file's config are all generated from these registrations.
+// cli_method. --help, the default --methods list, flag parsing, validation and the result file's
+// config are all generated from these registrations.
 //
-// A weighting_method is built once per experiment and starts one weighting_state per training
-// run (weighting.hpp): the only virtual calls are one per run to start it and one per batch to
-// weight it (the same cost as the std::visit the old variant dispatch made), never one per sample.
+// A cli_method is built once per experiment. A weighting method (the library's level 1:
+// T-CE, R-CE, ...) starts one weighting_state per training run (weighting.hpp): the only virtual
+// calls are one per run to start it and one per batch to weight it, never one per sample. A
+// step-owning method (level 2: SGDL) is trained by a runner of its own, a separate Trainer
+// instantiation per model and loss (pairs/pairs_sgdl_eigen.cpp); the family picks that runner when
+// sgdl() is not null.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +34,8 @@ struct pair_batch;
 }  // namespace denoise
 
 namespace denoise_cli {
+
+struct sgdl_settings;  // sgdl_settings.hpp
 
 /// The backend of the CLI's CPU translation units.
 using eigen_backend = denoise::backends::Eigen<float>;
@@ -62,9 +67,9 @@ struct method_use {
 };
 
 /// One method configured from the flags.
-class weighting_method {
+class cli_method {
  public:
-  virtual ~weighting_method() = default;
+  virtual ~cli_method() = default;
   /// Checks that need the family's settings; called only for the methods --methods selects.
   virtual void check(const method_use& /*use*/) const {}
   /// The method's settings in the result file's "config" object.
@@ -72,6 +77,9 @@ class weighting_method {
   /// A fresh per-run state for the pairs family on the Eigen backend (seeded like the library's
   /// method states). A family with another batch type or backend adds its own start_*() here.
   virtual std::unique_ptr<pairs_weighting> start_pairs(const run_info& run, std::uint64_t seed) const = 0;
+  /// SGDL's settings when this is SGDL (a step-owning method the family trains with its own runner,
+  /// never through start_pairs()); null for every weighting method.
+  virtual const sgdl_settings* sgdl() const { return nullptr; }
 };
 
 /// A method's one registration.
@@ -79,7 +87,9 @@ struct method_registration {
   std::string name;              ///< as --methods spells it
   int rank = 0;                  ///< order in --help, the default --methods list and the result file
   std::vector<flag_spec> flags;  ///< its own flags (help text included)
-  std::unique_ptr<weighting_method> (*make)(const method_flags&) = nullptr;
+  std::unique_ptr<cli_method> (*make)(const method_flags&) = nullptr;
+  bool by_default = true;        ///< in the default --methods list (SGDL is not: it is slow and
+                                 ///< selects its epoch on a schedule of its own)
 };
 
 /// Every registered method, sorted by rank.

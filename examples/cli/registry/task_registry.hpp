@@ -29,11 +29,11 @@ class task_family {
   /// One line for the header of the output, e.g. "model gmf, loss bce, 1 negative(s)".
   virtual std::string describe() const = 0;
   /// Cross-checks between the family's settings and the methods --methods selected.
-  virtual void check(const std::vector<const weighting_method*>& selected) const = 0;
+  virtual void check(const std::vector<const cli_method*>& selected) const = 0;
   /// The family's settings in the result file's "config" object.
   virtual void write_config(denoise::json_writer& out) const = 0;
   /// Trains a fresh model (initialised from `seed`) weighted by `method`, then tests it.
-  virtual method_run run(const experiment_config& config, const prepared_data& data, const weighting_method& method,
+  virtual method_run run(const experiment_config& config, const prepared_data& data, const cli_method& method,
                          const std::string& method_name, std::uint64_t seed) const = 0;
 };
 

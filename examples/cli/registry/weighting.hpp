@@ -66,7 +66,7 @@ class pairs_denoiser {
  public:
   static constexpr const char* name() { return "cli"; }
 
-  pairs_denoiser(const weighting_method& method, const run_info& run) : method_(&method), run_(&run) {}
+  pairs_denoiser(const cli_method& method, const run_info& run) : method_(&method), run_(&run) {}
 
   template <class B>
   class State {
@@ -96,7 +96,7 @@ class pairs_denoiser {
   };
 
  private:
-  const weighting_method* method_;
+  const cli_method* method_;
   const run_info* run_;
 };
 
