@@ -15,6 +15,7 @@
 #include <denoise/core/macros.hpp>
 #include <denoise/rl/timing.hpp>
 
+// [doc: autodenoise_selection.md small-loss-reward]
 struct SmallLossReward {
   using timing = denoise::rl::per_batch;  // one reward per instance of every mini-batch
   static constexpr const char* name() { return "small_loss"; }
@@ -41,3 +42,4 @@ struct SmallLossReward {
     void end_epoch() {}
   };
 };
+// [end]
