@@ -183,6 +183,7 @@ struct validation_recorder {
 };
 
 // The weighting-level example of docs/policies/method.md, verbatim.
+// [doc: method.md loss-cap]
 struct loss_cap {
   static constexpr const char* name() { return "loss-cap"; }
   double cap = 2.0;
@@ -215,6 +216,7 @@ struct loss_cap {
     S cap_;
   };
 };
+// [end]
 
 template <class Method>
 std::pair<dn::train::fit_result, std::vector<std::vector<float>>> train_gmf(const dn::data::SyntheticData& d,

@@ -22,6 +22,7 @@ using GMF = dn::models::GMF<B>;
 
 namespace {
 
+// [doc: selector.md small-loss-selector]
 struct small_loss_selector {
   static constexpr const char* name() { return "small-loss"; }
   std::size_t models = 2;  // fresh models, one epoch each
@@ -75,6 +76,7 @@ struct small_loss_selector {
     std::vector<typename Bk::scalar> host_loss_;
   };
 };
+// [end]
 
 // Returns an id that does not exist.
 struct broken_selector {

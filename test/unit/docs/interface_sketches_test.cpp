@@ -12,6 +12,7 @@
 #include <denoise/losses/bce.hpp>
 #include <denoise/losses/layout.hpp>
 #include <denoise/losses/static_checks.hpp>
+#include <denoise/methods/adt/drop_schedule.hpp>
 #include <denoise/methods/static_checks.hpp>
 #include <denoise/metrics/metric_value.hpp>
 #include <denoise/models/gmf.hpp>
@@ -260,6 +261,10 @@ struct MyCallback {
 };
 // [end]
 
+// [doc: method.md drop-schedule]
+struct MySchedule { double rate(std::uint64_t iteration) const; };   // in [0, 1)
+// [end]
+
 // The step-owning level's State (method.md) inside a policy of its own.
 namespace step_level {
 struct MyMethod {
@@ -296,6 +301,7 @@ static_assert(rl::check_reward<MyBatchReward, rl::per_batch, E>(), "");
 static_assert(rl::check_reward<MyEpochReward, rl::per_epoch>(), "");
 static_assert(rl::check_selection<MySelection, E>(), "");
 static_assert(rl::check_baseline<MyBaseline>(), "");
+static_assert(methods::check_drop_schedule<MySchedule>(), "");
 // Each of the callback's three hooks is found where the Trainer looks for it.
 static_assert(traits::is_detected_v<train::detail::train_begin_t, MyCallback>, "on_train_begin");
 static_assert(traits::is_detected_v<train::detail::epoch_end_t, MyCallback, Gmf>, "on_epoch_end");

@@ -6,6 +6,7 @@
 #include "support/backend_list.hpp"
 
 // ---- docs/policies/model.md: begin ---------------------------------------------------------
+// [doc: model.md dot-bias]
 #include <denoise/core/error.hpp>
 #include <denoise/core/random.hpp>
 #include <denoise/data/pair_batch.hpp>
@@ -153,6 +154,7 @@ class DotBias {
 static_assert(denoise::models::check_model<DotBias<denoise::backends::Eigen<float>>>(), "");
 
 }  // namespace my
+// [end]
 // ---- docs/policies/model.md: end -----------------------------------------------------------
 
 BOOST_AUTO_TEST_SUITE(models_user_written)

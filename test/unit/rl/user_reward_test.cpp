@@ -14,8 +14,10 @@
 #include "support/backend_list.hpp"
 
 // ---- docs/policies/reward.md, "A per-batch reward" ----------------------------------------
+// [doc: reward.md last-epoch-improvement]
 #include <denoise/core/error.hpp>
-#include <denoise/rl/static_checks.hpp>
+#include <denoise/core/macros.hpp>
+#include <denoise/rl/rl.hpp>
 
 /// r_i = (instance i's loss recorded in the previous epoch) - (its loss now).
 struct LastEpochImprovement {
@@ -69,9 +71,11 @@ struct LastEpochImprovement {
     vector current_;
   };
 };
+// [end]
 // ---- end of the per-batch example ----------------------------------------------------------
 
 // ---- docs/policies/reward.md, "A per-epoch reward" ----------------------------------------
+// [doc: reward.md mean-of-two]
 /// R = (recall@20 + ndcg@20) / 2 of the validation result.
 struct RecallNdcgBlend {
   using timing = denoise::rl::per_epoch;
@@ -81,6 +85,7 @@ struct RecallNdcgBlend {
            0.5 * denoise::rl::ValidationMetric{"ndcg@20"}.reward(validation);
   }
 };
+// [end]
 // ---- end of the per-epoch example ----------------------------------------------------------
 
 using namespace denoise;
