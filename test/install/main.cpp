@@ -1,6 +1,8 @@
 // A user program against the installed package: the umbrella header, a seeded stream, the error
 // type, and a few training steps of GMF on the built-in planted-noise data through the Trainer.
+// [doc: ../README.md consumer]
 #include <denoise/denoise.hpp>
+// [end]
 
 #include <cstdio>
 #include <cstring>
