@@ -1,6 +1,7 @@
 // The CLI's flags: each bad setting names its flag, whether it belongs to the common settings, the
 // task family or a method's registration; methods and families are found by name in their registries.
 #include "cli/harness/experiment.hpp"
+#include "cli_flags.hpp"
 #include "cli/registry/weighting.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -13,25 +14,8 @@
 
 namespace dc = denoise_cli;
 
-namespace {
-
-dc::flags flags_of(std::initializer_list<const char*> args) {
-  std::vector<char*> argv{const_cast<char*>("denoise")};
-  for (const char* a : args) argv.push_back(const_cast<char*>(a));
-  return dc::read_flags(static_cast<int>(argv.size()), argv.data());
-}
-
-/// The field a parse error names, or "" when the flags are accepted.
-std::string field_of(std::initializer_list<const char*> args) {
-  try {
-    dc::parse_experiment(flags_of(args));
-  } catch (const denoise::config_error& e) {
-    return e.field();
-  }
-  return "";
-}
-
-}  // namespace
+using denoise_cli_test::field_of;
+using denoise_cli_test::flags_of;
 
 BOOST_AUTO_TEST_SUITE(cli_config)
 

@@ -3,6 +3,7 @@
 // data switches phases, selects a phase-II epoch and writes its report (switch, noise rate and
 // memorization per epoch, the weighting function) into the result file.
 #include "cli/harness/experiment.hpp"
+#include "cli_flags.hpp"
 #include "cli/harness/prepared_data.hpp"
 #include "cli/harness/report.hpp"
 
@@ -22,24 +23,8 @@
 
 namespace dc = denoise_cli;
 
-namespace {
-
-dc::flags flags_of(std::initializer_list<const char*> args) {
-  std::vector<char*> argv{const_cast<char*>("denoise")};
-  for (const char* a : args) argv.push_back(const_cast<char*>(a));
-  return dc::read_flags(static_cast<int>(argv.size()), argv.data());
-}
-
-std::string field_of(std::initializer_list<const char*> args) {
-  try {
-    dc::parse_experiment(flags_of(args));
-  } catch (const denoise::config_error& e) {
-    return e.field();
-  }
-  return "";
-}
-
-}  // namespace
+using denoise_cli_test::field_of;
+using denoise_cli_test::flags_of;
 
 BOOST_AUTO_TEST_SUITE(cli_sgdl)
 
