@@ -7,7 +7,8 @@
 #   thrust_backend  the quickstart's training on backends::Thrust<thrust_system::omp>, beside Eigen
 #   ctr             MovieLens-100K CTR fields (or planted synthetic fields), DeepFM, early stopping on AUC
 #   sgdl            SGDL on planted-noise data: the switch, the memorized set's precision, learned weights
-#   autodenoise_subset  AutoDenoise instance selection with DeepFM, subset export, transfer to FM
+#   autodenoise_subset  AutoDenoise instance selection with DeepFM, subset export, transfer to FM, and a
+#                   user-written reward (small_loss_reward.hpp)
 set(DENOISE_EXAMPLE_PROGRAMS quickstart user_method user_model thrust_backend ctr sgdl autodenoise_subset)
 foreach(_program IN LISTS DENOISE_EXAMPLE_PROGRAMS)
   add_executable(example_${_program} quickstart/${_program}.cpp)

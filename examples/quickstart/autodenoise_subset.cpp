@@ -1,6 +1,7 @@
 // AutoDenoise instance selection (Lin et al., WWW'23) end to end on CTR field rows: search a
 // denoised subset with DeepFM, save it (instance ids and rows in the AutoDenoise CSV format), read
-// the ids back, and train another backbone (FM) on the subset: the paper's transfer experiment.
+// the ids back, and train another backbone (FM) on the subset: the paper's transfer experiment;
+// then the same search with a user-written reward (small_loss_reward.hpp).
 //
 //   autodenoise_subset [seed [searching epochs]]
 //
@@ -22,6 +23,8 @@
 #include <exception>
 #include <string>
 #include <vector>
+
+#include "small_loss_reward.hpp"  // a user-written reward, one file
 
 namespace dn = denoise;
 using B = dn::backends::Eigen<float>;
@@ -101,6 +104,15 @@ int main(int argc, char** argv) {
     const auto valid_on_subset = other.evaluate(validation).auc;
     const double fm_subset = other.evaluate(test).auc;
     std::printf("FM test AUC: all rows %.4f, DeepFM's subset %.4f\n", fm_all, fm_subset);
+
+    // 4. The same search with a user-written reward (small_loss_reward.hpp: r = -loss) plugged in
+    //    as the Reward policy, one searching epoch.
+    using SmallLossSelection = dn::methods::InstanceSelection<SmallLossReward>;
+    dn::methods::instance_selection_options one = o;
+    one.searching_epochs = 1;
+    SmallLossSelection::State<B> user(SmallLossSelection(one), seed);
+    const auto user_subset = dn::train::select<SmallLossSelection>(user, search);
+    std::printf("with the user's small-loss reward: kept %zu of %zu rows\n", user_subset.size(), split.train.size());
     return valid_on_subset > 0.6 ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "autodenoise_subset: %s\n", e.what());

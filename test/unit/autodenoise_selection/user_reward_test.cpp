@@ -13,7 +13,7 @@
 #include <denoise/train/selector_checks.hpp>
 
 #include "planted_ctr.hpp"
-#include "small_loss_reward.hpp"
+#include "quickstart/small_loss_reward.hpp"
 
 using namespace denoise;
 

@@ -6,7 +6,8 @@
 //   using SmallLossSelection = methods::InstanceSelection<SmallLossReward>;
 //   SmallLossSelection::State<B> state(SmallLossSelection(options), seed);
 //
-// It is the example of docs/autodenoise_selection.md, tested in user_reward_test.cpp.
+// It is the example of docs/autodenoise_selection.md, tested in
+// test/unit/autodenoise_selection/user_reward_test.cpp and run by autodenoise_subset.cpp.
 #pragma once
 
 #include <cstddef>
