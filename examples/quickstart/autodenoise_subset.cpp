@@ -5,7 +5,7 @@
 //
 //   autodenoise_subset [seed [searching epochs]]
 //
-// Data: a built-in planted-signal field dataset (as examples/quickstart/ctr.cpp makes it), so the
+// Data: the built-in planted-signal field dataset (planted_fields.hpp, as ctr.cpp uses it), so the
 // example runs anywhere in a minute. Files go to the current directory. Exits with status 1 when
 // FM trained on the subset does not reach validation AUC 0.6.
 #include <denoise/backends/eigen.hpp>
@@ -24,32 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "planted_fields.hpp"
 #include "small_loss_reward.hpp"  // a user-written reward, one file
 
 namespace dn = denoise;
 using B = dn::backends::Eigen<float>;
 
 namespace {
-
-// logit = 2 a[x0] + 2 b[x1] + 3 c[x2] d[x3]; label ~ Bernoulli(sigmoid(logit))
-dn::data::FieldDataset planted(std::size_t rows) {
-  const std::vector<dn::index_t> dims{30, 20, 12, 12, 5};
-  dn::data::FieldDataset d({"f0", "f1", "f2", "f3", "noise"}, dims);
-  dn::random::counter_stream s(11);
-  std::vector<double> w[4];
-  std::uint64_t k = 0;
-  for (std::size_t f = 0; f < 4; ++f)
-    for (dn::index_t v = 0; v < dims[f]; ++v) w[f].push_back(s.normal<double>(k++));
-  std::vector<dn::index_t> row(dims.size());
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t f = 0; f < dims.size(); ++f)
-      row[f] = static_cast<dn::index_t>(s.bits(1000000 + r * dims.size() + f) % static_cast<std::uint64_t>(dims[f]));
-    const double z = 2.0 * w[0][static_cast<std::size_t>(row[0])] + 2.0 * w[1][static_cast<std::size_t>(row[1])] +
-                     3.0 * w[2][static_cast<std::size_t>(row[2])] * w[3][static_cast<std::size_t>(row[3])];
-    d.push_back(row, s.uniform<double>(5000000 + r) < 1.0 / (1.0 + std::exp(-z)) ? 1.0f : 0.0f);
-  }
-  return d;
-}
 
 dn::train::trainer_options options(std::uint64_t seed) {
   dn::train::trainer_options o;
@@ -65,7 +46,7 @@ int main(int argc, char** argv) {
   try {
     const std::uint64_t seed = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1;
     const std::size_t searching = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 3;
-    const auto split = dn::data::split_fields(planted(12000), /*split seed*/ 1);
+    const auto split = dn::data::split_fields(planted_fields(12000), /*split seed*/ 1);
     dn::train::evaluators::classification_target validation, test;
     validation.fields = &split.validation;
     test.fields = &split.test;
