@@ -23,6 +23,9 @@ struct SoftmaxCrossEntropy {
   static constexpr const char* name() { return "softmax_ce"; }
 
   static std::size_t sample_count(const layout& l) noexcept { return l.groups; }
+  /// The batch row a sample is about: every example (row) is one group over all items, so sample s
+  /// is row s (the trainer maps it to that row's instance id).
+  static std::size_t anchor(std::size_t sample, const layout& /*l*/) noexcept { return sample; }
 
   template <class S>
   struct group_stats {

@@ -44,7 +44,6 @@
 #include "../core/threads.hpp"
 #include "../data/interactions.hpp"
 #include "../data/sequence_batch.hpp"
-#include "../losses/layout.hpp"
 #include "../losses/static_checks.hpp"
 #include "../methods/none.hpp"
 #include "../methods/static_checks.hpp"
@@ -80,32 +79,14 @@ template <class Model>
 struct default_evaluator {
   using type = std::conditional_t<is_sequence_model<Model>::value, evaluators::SequenceRanking, evaluators::Ranking>;
 };
-
-template <class Loss, class = void>
-struct has_anchor : std::false_type {};
-template <class Loss>
-struct has_anchor<Loss, std::void_t<decltype(Loss::anchor(std::size_t{}, std::declval<const losses::layout&>()))>>
-    : std::true_type {};
-/// On sequence batches every example is one row and one loss group (losses::SoftmaxCrossEntropy
-/// over all items), so a loss that declares no anchor() gets sample s -> row s. Losses with
-/// anchor(), and every loss of the other batch kinds, are used as they are (the Loss policy's
-/// static check still names a missing anchor() there).
-template <class Loss>
-struct row_anchored : Loss {
-  static std::size_t anchor(std::size_t sample, const losses::layout& /*l*/) noexcept { return sample; }
-};
-template <class Loss, class Model>
-using anchored_loss_t =
-    std::conditional_t<has_anchor<Loss>::value || !is_sequence_model<Model>::value, Loss, row_anchored<Loss>>;
 }  // namespace detail
 
-template <class Model, class UserLoss, class Method = methods::None,
+template <class Model, class Loss, class Method = methods::None,
           class Optimizer = nn::Adam<typename Model::backend>,
           class Evaluator = typename detail::default_evaluator<Model>::type>
 class Trainer {
   static_assert(models::check_model<Model>(), "");
   static_assert(backends::check_backend<typename Model::backend>(), "");
-  using Loss = detail::anchored_loss_t<UserLoss, Model>;
   static_assert(losses::check_loss<Loss, typename Model::backend>(), "");
   static_assert(methods::check_method<Method, Model, Loss, Optimizer>(), "");
   static_assert(nn::check_optimizer<Optimizer, Model>(), "");
