@@ -73,6 +73,20 @@ struct ranking_target {
   csr_view relevant;
 };
 
+/// One completed training step, as a callback's on_iteration_end sees it.
+struct iteration_record {
+  std::size_t epoch = 0;         ///< 0-based epoch the step belongs to
+  std::uint64_t iteration = 0;   ///< steps completed so far in the run (1 after the first)
+  std::size_t epochs = 0;        ///< planned epochs
+};
+
+/// One scored candidate of a periodic_selection (callbacks/periodic_selection.hpp).
+struct selection_point {
+  std::uint64_t iteration = 0;  ///< steps completed when it was scored
+  std::size_t epoch = 0;        ///< 1-based epoch of that step
+  double score = 0.0;
+};
+
 /// One epoch of a run, as callbacks and the result see it.
 struct epoch_record {
   std::size_t epoch = 0;          ///< 1-based

@@ -7,6 +7,7 @@
 #include "batchers/batchers.hpp"
 #include "callbacks/early_stopping.hpp"
 #include "callbacks/epoch_log.hpp"
+#include "callbacks/periodic_selection.hpp"
 #include "callbacks/progress.hpp"
 #include "checkpoint.hpp"
 #include "epoch_context.hpp"

@@ -21,6 +21,9 @@
 // Each iteration runs the method's step on one batch. After each epoch: validation, denoising
 // quality against ground-truth flags when the data has them (reporting only; never shown to the
 // method), the method's on_epoch_end (which sees the validation result), then the callbacks.
+// Callbacks with on_iteration_end see every completed step (train::periodic_selection selects
+// on a score taken every N iterations, as ADT's reference selects on the validation loss), and
+// loss_on() gives them the method's loss on other batches without disturbing the run.
 //
 //   models::GMF<backends::Eigen<>> model(n_users, n_items);
 //   train::Trainer<decltype(model), losses::BCE> trainer(model);
@@ -176,6 +179,10 @@ class Trainer {
           }
         }
         ++iteration;
+        if constexpr (sizeof...(Callbacks) > 0) {
+          const iteration_record step{epoch, iteration, options_.epochs};
+          (detail::call_iteration_end(callbacks, step, model_), ...);
+        }
       }
 
       epoch_record record;
@@ -216,6 +223,49 @@ class Trainer {
     return evaluator.evaluate(model_, target);
   }
 
+  /// The loss the method trains on, taken on one pass over `batcher` (epoch 0 of a batcher state
+  /// seeded `seed`, so a new seed draws new negatives) in evaluation mode, with no update: the mean
+  /// over batches of sum_s w_s l_s / divisor. Weighting methods: w and divisor from a FRESH state
+  /// of the method at `iteration` / `epoch` (the run's own state is untouched), so for ADT this is
+  /// T-CE's loss at the run's current drop rate or R-CE's weighted loss, the validation loss the
+  /// reference selects on; for a method whose weights are learned (a controller) a fresh state is
+  /// not the trained one. Step-owning methods: the plain mean loss (w = 1). NaN when not finite.
+  template <class Batcher>
+  double loss_on(const Batcher& batcher, std::uint64_t seed, std::uint64_t iteration = 0, std::size_t epoch = 0) {
+    static_assert(batchers::check_batcher<Batcher, B, Model>(), "");
+    const threads::scoped team(options_.threads);
+    typename Batcher::template State<B> batches(batcher, options_, seed);
+    batches.start_epoch(0);
+    method_state fresh(method_, random::derive_seed(seed, "denoiser"));
+    const bool was_training = model_.training();
+    model_.train(false);
+    eval_buffers_.track = false;
+    double sum = 0.0;
+    std::size_t count = 0;
+    while (batches.next(eval_batch_)) {
+      map_samples(eval_batch_, eval_buffers_);
+      step_context_type ctx(model_, optimizer_, eval_batch_, eval_workspace_, eval_buffers_, epoch, iteration);
+      ctx.forward();
+      scalar divisor;
+      if constexpr (methods::is_weighting_v<Method, B, Model>) {
+        divisor = method_weights(fresh, ctx, eval_batch_, eval_buffers_);
+      } else {
+        eval_buffers_.weights.resize(ctx.loss().size());
+        B::fill(eval_buffers_.weights, scalar(1));
+        divisor = static_cast<scalar>(ctx.loss().size());
+      }
+      const double weighted = static_cast<double>(B::dot(eval_buffers_.weights, ctx.loss()));
+      sum += divisor > scalar(0) ? weighted / static_cast<double>(divisor) : 0.0;
+      ++count;
+    }
+    model_.train(was_training);
+    if (count == 0) {
+      throw input_error("loss_on: the batcher yields no batch (no positives?)", location::of_field("batcher"));
+    }
+    const double mean = sum / static_cast<double>(count);
+    return std::isfinite(mean) ? mean : std::numeric_limits<double>::quiet_NaN();
+  }
+
  private:
   static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -237,46 +287,54 @@ class Trainer {
   // The weighting level: forward, the method's weights, then the standard update.
   void weighting_step(method_state& state, step_context_type& ctx) {
     ctx.forward();
+    const scalar divisor = method_weights(state, ctx, batch_, buffers_);
+    ctx.report(buffers_.weights, divisor);
+    ctx.backward(buffers_.weights, divisor);
+    ctx.update();
+  }
+
+  // The method's weights of a forwarded batch into buffers.weights; returns the divisor.
+  scalar method_weights(method_state& state, step_context_type& ctx, const batch_type& batch,
+                        detail::step_buffers<B>& buffers) {
     const typename B::matrix* representation = nullptr;
     if constexpr (reads_representation_v<Method>) {
-      model_.sample_representation(batch_.input, workspace_, representation_);
+      model_.sample_representation(batch.input, ctx.workspace(), representation_);
       representation = &representation_;
     }
     const batch_context<B, Model> view{ctx.loss(),
                                        ctx.prediction(),
                                        ctx.positive(),
                                        ctx.logits(),
-                                       span<const offset_t>(buffers_.sample_instance),
-                                       span<const index_t>(buffers_.sample_item),
-                                       batch_.layout,
+                                       span<const offset_t>(buffers.sample_instance),
+                                       span<const index_t>(buffers.sample_item),
+                                       batch.layout,
                                        ctx.epoch(),
                                        ctx.iteration(),
                                        model_,
-                                       batch_.input,
-                                       batch_.labels,
-                                       buffers_.anchor,
+                                       batch.input,
+                                       batch.labels,
+                                       buffers.anchor,
                                        options_.epochs,
                                        representation};
-    const scalar divisor = state.on_batch(view, buffers_.weights);
-    B::require_same_size(buffers_.weights.size(), ctx.loss().size(), "method weights");
-    ctx.report(buffers_.weights, divisor);
-    ctx.backward(buffers_.weights, divisor);
-    ctx.update();
+    const scalar divisor = state.on_batch(view, buffers.weights);
+    B::require_same_size(buffers.weights.size(), ctx.loss().size(), "method weights");
+    return divisor;
   }
 
   // Each loss sample's anchor row, instance id and item (host), and the anchors on the backend.
-  void map_samples() {
-    const std::size_t n = Loss::sample_count(batch_.layout);
-    buffers_.host_anchor.resize(n);
-    buffers_.sample_instance.resize(n);
-    buffers_.sample_item.resize(batch_.item.empty() ? 0 : n);
+  void map_samples() { map_samples(batch_, buffers_); }
+  static void map_samples(const batch_type& batch, detail::step_buffers<B>& buffers) {
+    const std::size_t n = Loss::sample_count(batch.layout);
+    buffers.host_anchor.resize(n);
+    buffers.sample_instance.resize(n);
+    buffers.sample_item.resize(batch.item.empty() ? 0 : n);
     for (std::size_t s = 0; s < n; ++s) {
-      const std::size_t a = Loss::anchor(s, batch_.layout);
-      buffers_.host_anchor[s] = static_cast<index_t>(a);
-      buffers_.sample_instance[s] = batch_.instance[a];
-      if (!batch_.item.empty()) buffers_.sample_item[s] = batch_.item[a];
+      const std::size_t a = Loss::anchor(s, batch.layout);
+      buffers.host_anchor[s] = static_cast<index_t>(a);
+      buffers.sample_instance[s] = batch.instance[a];
+      if (!batch.item.empty()) buffers.sample_item[s] = batch.item[a];
     }
-    B::from_host(buffers_.host_anchor, buffers_.anchor);
+    B::from_host(buffers.host_anchor, buffers.anchor);
   }
 
   // Denoising quality of the epoch's mean weights against the ground-truth flags, if any.
@@ -308,6 +366,10 @@ class Trainer {
   std::vector<float> quality_weights_;
   std::vector<std::uint8_t> quality_noisy_;
   typename B::matrix representation_;  // the model's per-row representation, for methods that read it
+  // loss_on()'s own buffers, so a callback can call it between two steps of a run.
+  batch_type eval_batch_;
+  typename Model::workspace eval_workspace_;
+  detail::step_buffers<B> eval_buffers_;
 };
 
 }  // namespace train

@@ -257,6 +257,7 @@ struct MyBaseline {
 struct MyCallback {
   void on_train_begin(const train::trainer_options&);
   template <class Model> bool on_epoch_end(const train::epoch_record&, Model&);  // true stops
+  template <class Model> void on_iteration_end(const train::iteration_record&, Model&);  // every step
   template <class Model> void on_train_end(Model&, train::fit_result&);
 };
 // [end]
@@ -302,9 +303,10 @@ static_assert(rl::check_reward<MyEpochReward, rl::per_epoch>(), "");
 static_assert(rl::check_selection<MySelection, E>(), "");
 static_assert(rl::check_baseline<MyBaseline>(), "");
 static_assert(methods::check_drop_schedule<MySchedule>(), "");
-// Each of the callback's three hooks is found where the Trainer looks for it.
+// Each of the callback's four hooks is found where the Trainer looks for it.
 static_assert(traits::is_detected_v<train::detail::train_begin_t, MyCallback>, "on_train_begin");
 static_assert(traits::is_detected_v<train::detail::epoch_end_t, MyCallback, Gmf>, "on_epoch_end");
+static_assert(traits::is_detected_v<train::detail::iteration_end_t, MyCallback, Gmf>, "on_iteration_end");
 static_assert(traits::is_detected_v<train::detail::train_end_t, MyCallback, Gmf>, "on_train_end");
 
 }  // namespace sketch
