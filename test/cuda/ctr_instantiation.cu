@@ -3,7 +3,6 @@
 // through batchers::FieldRows and validated by evaluators::Classification on a small
 // planted-signal field dataset. Exits non-zero when a model does not learn (validation AUC).
 #include <denoise/backends/thrust.hpp>
-#include <denoise/core/random.hpp>
 #include <denoise/data/field_split.hpp>
 #include <denoise/losses/bce.hpp>
 #include <denoise/methods/none.hpp>
@@ -18,6 +17,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "../../examples/quickstart/planted_fields.hpp"  // the examples' planted field rows
+
 namespace {
 
 namespace dn = denoise;
@@ -28,26 +29,6 @@ static_assert(dn::models::check_model<dn::models::WideDeep<B>>(), "");
 static_assert(dn::models::check_model<dn::models::DeepFM<B>>(), "");
 static_assert(dn::models::check_model<dn::models::DCN<B>>(), "");
 static_assert(dn::models::check_model<dn::models::IPNN<B>>(), "");
-
-// logit = 2 a[x0] + 2 b[x1] + 3 c[x2] d[x3]; label ~ Bernoulli(sigmoid(logit))
-dn::data::FieldDataset planted(std::size_t rows) {
-  const std::vector<dn::index_t> dims{30, 20, 12, 12, 5};
-  dn::data::FieldDataset d({"f0", "f1", "f2", "f3", "noise"}, dims);
-  dn::random::counter_stream s(11);
-  std::vector<double> w[4];
-  std::uint64_t k = 0;
-  for (std::size_t f = 0; f < 4; ++f)
-    for (dn::index_t v = 0; v < dims[f]; ++v) w[f].push_back(s.normal<double>(k++));
-  std::vector<dn::index_t> row(dims.size());
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t f = 0; f < dims.size(); ++f)
-      row[f] = static_cast<dn::index_t>(s.bits(1000000 + r * dims.size() + f) % static_cast<std::uint64_t>(dims[f]));
-    const double z = 2.0 * w[0][static_cast<std::size_t>(row[0])] + 2.0 * w[1][static_cast<std::size_t>(row[1])] +
-                     3.0 * w[2][static_cast<std::size_t>(row[2])] * w[3][static_cast<std::size_t>(row[3])];
-    d.push_back(row, s.uniform<double>(5000000 + r) < 1.0 / (1.0 + std::exp(-z)) ? 1.0f : 0.0f);
-  }
-  return d;
-}
 
 template <class Model>
 int train_one(const dn::data::field_split& split) {
@@ -71,7 +52,7 @@ int train_one(const dn::data::field_split& split) {
 
 int main() {
   try {
-    const auto split = dn::data::split_fields(planted(6000), 5);
+    const auto split = dn::data::split_fields(planted_fields(6000), 5);
     int failures = 0;
     failures += train_one<dn::models::FM<B>>(split);
     failures += train_one<dn::models::WideDeep<B>>(split);
