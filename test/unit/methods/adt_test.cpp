@@ -1,6 +1,7 @@
 // ADT denoisers (T-CE, R-CE), the inverse-frequency heuristic and the drop schedules, on
 // hand-built batch contexts for every CPU backend.
 #include "support/backend_list.hpp"
+#include "support/host_device.hpp"
 
 #include <denoise/methods/methods.hpp>
 #include <denoise/data/pair_batch.hpp>
@@ -14,21 +15,11 @@ using denoise::test::backend_list_double;
 
 namespace {
 
+using denoise::test::device;
+using denoise::test::host;
+
 struct no_model {};
 
-template <class B>
-typename B::vector device(const std::vector<double>& host) {
-  std::vector<typename B::scalar> h(host.begin(), host.end());
-  typename B::vector v;
-  B::from_host(h, v);
-  return v;
-}
-template <class B>
-std::vector<double> host(const typename B::vector& v) {
-  std::vector<typename B::scalar> out;
-  B::to_host(v, out);
-  return {out.begin(), out.end()};
-}
 
 // A batch of 10 samples: positives at even positions, their losses chosen so the order is known.
 struct fixture {

@@ -3,6 +3,7 @@
 // BCE), the scheduler's gradient through the straight-through Gumbel-softmax, a full run on
 // planted-noise data, determinism and the configuration errors.
 #include "support/backend_list.hpp"
+#include "support/host_device.hpp"
 
 #include <denoise/data/synthetic.hpp>
 #include <denoise/data/uniform_negative_sampler.hpp>
@@ -32,19 +33,9 @@ using BF = dn::backends::Eigen<float>;
 
 namespace {
 
-template <class B>
-typename B::vector device(const std::vector<double>& host) {
-  std::vector<typename B::scalar> h(host.begin(), host.end());
-  typename B::vector v;
-  B::from_host(h, v);
-  return v;
-}
-template <class B, class C>
-std::vector<double> host(const C& v) {
-  std::vector<typename B::scalar> out;
-  B::to_host(v, out);
-  return {out.begin(), out.end()};
-}
+using denoise::test::device;
+using denoise::test::host;
+
 
 /// Every parameter value (or gradient) of m, flattened in visit order.
 template <class B, class M>

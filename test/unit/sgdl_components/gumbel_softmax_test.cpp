@@ -2,6 +2,7 @@
 // formula, one-hot rows at the argmax, the straight-through gradient against finite differences
 // with the noise held fixed, determinism, the Gumbel-max frequencies, small temperatures, errors.
 #include "support/backend_list.hpp"
+#include "support/host_device.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -20,19 +21,9 @@ using denoise::test::backend_list_float;
 
 namespace {
 
-template <class B>
-typename B::vector device(const std::vector<double>& host) {
-  std::vector<typename B::scalar> h(host.begin(), host.end());
-  typename B::vector v;
-  B::from_host(h, v);
-  return v;
-}
-template <class B, class C>
-std::vector<double> host(const C& c) {
-  std::vector<typename B::scalar> out;
-  B::to_host(c, out);
-  return {out.begin(), out.end()};
-}
+using denoise::test::device;
+using denoise::test::host;
+
 
 // softmax((logits + g[r]) / tau) of one row, on the host in double.
 std::vector<double> soft_row(const std::vector<double>& logits, const double* g, double tau) {
