@@ -84,7 +84,12 @@ int run(int argc, char** argv) {
   std::printf("denoise %s | %s\n", denoise::version::string(), data.description.c_str());
   std::printf("%s, %zu epochs, seeds:", e.task->describe().c_str(), config.epochs);
   for (auto s : config.seeds) std::printf(" %llu", static_cast<unsigned long long>(s));
-  std::printf("; reported epoch selected on validation %s\n\n", config.monitor.c_str());
+  if (config.select_every > 0) {
+    std::printf("; reported model selected on the validation loss every %llu steps\n\n",
+                static_cast<unsigned long long>(config.select_every));
+  } else {
+    std::printf("; reported epoch selected on validation %s\n\n", config.monitor.c_str());
+  }
   std::fflush(stdout);
 
   std::vector<method_run> runs;
@@ -94,8 +99,13 @@ int run(int argc, char** argv) {
     double samples_per_second = 0;
     for (const auto& h : r.fit.history) samples_per_second += h.samples_per_second;
     samples_per_second /= static_cast<double>(r.fit.history.size());
-    std::fprintf(stderr, "  %-18s seed %-3llu %5.1fs  best epoch %zu  %.0f samples/s\n", method.c_str(),
+    std::fprintf(stderr, "  %-18s seed %-3llu %5.1fs  best epoch %zu  %.0f samples/s", method.c_str(),
                  static_cast<unsigned long long>(seed), r.seconds, r.fit.best_epoch, samples_per_second);
+    if (!r.selection.empty()) {
+      std::fprintf(stderr, "  (step %llu of %zu scored)", static_cast<unsigned long long>(r.selected.iteration),
+                   r.selection.size());
+    }
+    std::fprintf(stderr, "\n");
   };
   if (!config.split_per_seed) {
     for (const auto& method : config.methods)

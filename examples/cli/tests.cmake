@@ -27,3 +27,58 @@ endif()
 file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/cli_duplicates.csv "1,10,5\n2,10,4\n1,10,5\n2,11,4\n3,10,4\n3,11,5\n")
 denoise_cli_refusal(duplicate_rows "cli_duplicates.csv: duplicate rows: user 1, item 10 at records 1 and 3[^\n]*--duplicates"
                     --data csv:${CMAKE_CURRENT_BINARY_DIR}/cli_duplicates.csv)
+# Ge et al.'s AutoDenoise controller (issue 15): MF, whose per-row representation the controller
+# reads, on small synthetic data; the result file's method_report holds the reward and the baseline
+# per epoch and the mean weight of true vs false positives (the planted noise), and validation
+# reports the reward's "auc". Bad controller settings and a model without a representation are
+# refused before training, naming the flag.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/cli_controller_run.cmake [==[
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+execute_process(
+  COMMAND "${CLI}" --methods ${METHOD} --model mf --epochs 3 --synthetic-users 80 --synthetic-items 120
+          --synthetic-positives 15 --out "${WORK_DIR}/result.json"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the CLI failed (${rc}): ${err}")
+endif()
+file(READ "${WORK_DIR}/result.json" json)
+string(JSON epochs LENGTH "${json}" runs 0 method_report epochs)
+if(NOT epochs EQUAL 3)
+  message(FATAL_ERROR "method_report has ${epochs} epochs, expected 3")
+endif()
+foreach(e 0 1 2)
+  foreach(key reward baseline mean_weight_true_positives mean_weight_false_positives)
+    string(JSON value GET "${json}" runs 0 method_report epochs ${e} ${key})
+    if(NOT value MATCHES "^-?[0-9]")
+      message(FATAL_ERROR "method_report epoch ${e}: ${key} is '${value}', not a number")
+    endif()
+  endforeach()
+  string(JSON reward GET "${json}" runs 0 method_report epochs ${e} reward)
+  string(JSON auc GET "${json}" runs 0 epochs ${e} validation auc)
+  if(NOT reward EQUAL auc AND NOT reward STREQUAL auc)
+    message(FATAL_ERROR "epoch ${e}: the reward ${reward} is not the validation auc ${auc}")
+  endif()
+endforeach()
+# b starts at 0 (the paper), so the first advantage is the first reward; then b moves toward R.
+string(JSON b0 GET "${json}" runs 0 method_report epochs 0 baseline)
+string(JSON b1 GET "${json}" runs 0 method_report epochs 1 baseline)
+if(NOT b0 EQUAL 0 OR NOT b1 GREATER 0)
+  message(FATAL_ERROR "baseline per epoch ${b0}, ${b1}: expected 0, then positive")
+endif()
+]==])
+foreach(_method autodenoise-h autodenoise-s)
+  add_test(NAME cli.${_method}_run
+           COMMAND ${CMAKE_COMMAND} -D CLI=$<TARGET_FILE:denoise_cli> -D METHOD=${_method}
+                   -D WORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/cli_${_method}
+                   -P ${CMAKE_CURRENT_BINARY_DIR}/cli_controller_run.cmake)
+  set_tests_properties(cli.${_method}_run PROPERTIES LABELS integration TIMEOUT 300)
+endforeach()
+denoise_cli_refusal(controller_actions_zero "field '--actions': must be in 1..5" --methods autodenoise-h --actions 0)
+denoise_cli_refusal(controller_actions_six "field '--actions': must be in 1..5" --methods autodenoise-h --actions 6)
+denoise_cli_refusal(controller_needs_representation
+                    "field '--model': autodenoise-s reads the model's per-row representation[^\n]*--model neumf does not offer; models with one: gmf, mf"
+                    --methods normal,autodenoise-s --model neumf)
+denoise_cli_refusal(controller_select_every "field '--select-every': does not apply to autodenoise-h"
+                    --methods autodenoise-h --select-every 10)

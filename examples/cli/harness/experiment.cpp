@@ -64,6 +64,9 @@ const std::vector<flag_spec> training_flags{
     {"--k", "LIST", "ranking cut-offs (default 20)"},
     {"--monitor", "METRIC", "validation metric selecting the reported epoch (default ndcg@20)"},
     {"--patience", "N", "stop after N epochs without improvement (default 0: run all epochs)"},
+    {"--select-every", "N",
+     "select instead on the method's loss over the noisy validation positives (fresh negatives each "
+     "time) every N steps, as the ADT reference does with N = 2000 (default 0: per epoch on --monitor)"},
     {"--threads", "N", "OpenMP threads (default: all)"},
 };
 const std::vector<flag_spec> output_flags{
@@ -282,6 +285,11 @@ void parse_training(const flags& f, experiment_config& c) {
   // SGDL's protocol selects on the largest cut-off (ndcg@20); the other sources on the first.
   c.monitor = f.text("--monitor", "ndcg@" + std::to_string(c.given_split() ? c.ks.back() : c.ks.front()));
   c.patience = f.integer_as<std::size_t>("--patience", 0);
+  c.select_every = f.integer_as<std::uint64_t>("--select-every", 0);
+  if (c.select_every > 0 && f.has("--patience"))
+    flags::fail("--patience", "does not apply with --select-every (selection on the validation loss never stops early)");
+  if (c.select_every > 0 && f.has("--monitor"))
+    flags::fail("--monitor", "does not apply with --select-every (it selects on the validation loss)");
   c.threads = f.integer_as<int>("--threads", 0);
 }
 

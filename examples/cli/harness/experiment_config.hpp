@@ -57,6 +57,9 @@ struct experiment_config {
   std::vector<int> ks{20};
   std::string monitor = "ndcg@20";  ///< validation metric that selects the reported epoch
   std::size_t patience = 0;         ///< stop after this many epochs without improvement (0: never)
+  /// --select-every N: select on the method's loss over the noisy validation positives (fresh
+  /// negatives each time) every N steps, ADT's reference rule; 0 selects per epoch on `monitor`.
+  std::uint64_t select_every = 0;
   int threads = 0;                  ///< OpenMP threads (0: default)
 
   bool synthetic() const noexcept { return data.kind == data_kind::synthetic; }

@@ -17,6 +17,10 @@ struct method_run {
   denoise::train::fit_result fit;  ///< per-epoch history, best epoch, per-instance weights and losses
   denoise::metrics::metric_list test;  ///< clean-test metrics of the selected epoch
   double seconds = 0.0;            ///< wall time of the whole run (training + validation)
+  /// --select-every: every scored step (iteration, epoch, validation loss) and the chosen one.
+  std::vector<denoise::train::selection_point> selection;
+  denoise::train::selection_point selected;
+  denoise::metrics::metric_list selected_validation;  ///< validation metrics of the chosen step
   /// What the method records beyond the trainer's history (SGDL: the switch epoch, the noise rate
   /// and memorization per epoch, the learned weighting function), written as the run's
   /// "method_report" object of the result file; empty for methods without one.

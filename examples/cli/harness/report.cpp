@@ -174,6 +174,7 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
       .field("dense_adam", c.dense_adam)
       .field("monitor", c.monitor)
       .field("patience", c.patience)
+      .field("select_every", static_cast<std::size_t>(c.select_every))
       .field("threads", c.threads);
   w.key("methods").array(c.methods);
   w.key("ks").array(c.ks);
@@ -209,8 +210,8 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
 }
 
 /// The result file: {"denoise_version", "config", "data", "runs": [...], "summary": {...}}.
-/// runs[i] = {method, seed, seconds, best_epoch, test: {metric: value}, method_report: {...} (SGDL
-/// only), epochs: [{epoch, train_loss, seconds, validation: {...}, denoising: {...}}]};
+/// runs[i] = {method, seed, seconds, best_epoch, test: {metric: value}, selection: {...} (with
+/// --select-every), method_report: {...} (SGDL only), epochs: [{epoch, train_loss, seconds, validation: {...}, denoising: {...}}]};
 /// summary[method][metric] = {mean,
 /// std, n, and for methods other than "normal": diff_vs_normal, t, p}.
 void write_result_json(const std::string& path, const experiment& e, const std::string& data_description,
@@ -232,6 +233,27 @@ void write_result_json(const std::string& path, const experiment& e, const std::
       w.key("test").begin_object();
       for (const auto& m : r.test) w.field(m.name, m.value);
       w.end_object();
+      if (!r.selection.empty()) {
+        // --select-every: every scored step and the one whose parameters were tested.
+        w.key("selection")
+            .begin_object()
+            .field("rule", "validation loss every " + std::to_string(c.select_every) + " steps")
+            .field("iteration", static_cast<std::size_t>(r.selected.iteration))
+            .field("epoch", r.selected.epoch)
+            .field("validation_loss", r.selected.score);
+        w.key("validation").begin_object();
+        for (const auto& m : r.selected_validation) w.field(m.name, m.value);
+        w.end_object();
+        w.key("candidates").begin_array();
+        for (const auto& p : r.selection) {
+          w.begin_object()
+              .field("iteration", static_cast<std::size_t>(p.iteration))
+              .field("epoch", p.epoch)
+              .field("validation_loss", p.score)
+              .end_object();
+        }
+        w.end_array().end_object();
+      }
       if (r.write_report) {
         w.key("method_report").begin_object();
         r.write_report(w);
@@ -317,19 +339,30 @@ void export_weights(const std::string& path, const method_run& run, const prepar
   });
 }
 
-/// Figures: `<prefix>_curve.svg` (validation metric per epoch, one line per method, first seed)
+/// Figures: `<prefix>_curve.svg` (validation metric per epoch, or with --select-every the validation
+/// loss per scored step; one line per method, first seed)
 /// and `<prefix>_<method>_loss.svg` (final per-sample loss of clean vs noisy training samples).
 std::vector<std::string> write_plots(const std::string& prefix, const experiment_config& c,
                                             const std::vector<method_run>& runs, const prepared_data& d) {
   std::vector<std::string> written;
-  svg_plot curve("validation " + c.monitor + " per epoch", "epoch", c.monitor);
+  // --select-every: the curve is what selection saw, the validation loss at each scored step.
+  const bool by_step = c.select_every > 0;
+  svg_plot curve(by_step ? "validation loss (the method's) per scored step" : "validation " + c.monitor + " per epoch",
+                 by_step ? "step" : "epoch", by_step ? "validation loss" : c.monitor);
   for (const auto& method : c.methods) {
     for (const auto& r : runs) {
       if (r.method != method || r.seed != c.seeds.front()) continue;
       plot_series s{method, {}, {}};
-      for (const auto& e : r.fit.history) {
-        s.x.push_back(static_cast<double>(e.epoch));
-        s.y.push_back(e.value(c.monitor));
+      if (by_step) {
+        for (const auto& p : r.selection) {
+          s.x.push_back(static_cast<double>(p.iteration));
+          s.y.push_back(p.score);
+        }
+      } else {
+        for (const auto& e : r.fit.history) {
+          s.x.push_back(static_cast<double>(e.epoch));
+          s.y.push_back(e.value(c.monitor));
+        }
       }
       curve.add_line(std::move(s));
     }

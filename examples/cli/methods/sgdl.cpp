@@ -70,11 +70,6 @@ class sgdl_method final : public cli_method {
         .field("sgdl_eval_every", s_.eval_every);
   }
 
-  std::unique_ptr<pairs_weighting> start_pairs(const run_info& /*run*/, std::uint64_t /*seed*/) const override {
-    throw denoise::config_error("sgdl owns its training step and runs through the SGDL runner, not as a weighting",
-                                denoise::location::of_field("--methods"));
-  }
-
   const sgdl_settings* sgdl() const override { return &s_; }
 
  private:

@@ -31,14 +31,20 @@ std::string comma_list(const std::vector<std::string>& names) {
 
 class pairs_family final : public task_family {
  public:
-  explicit pairs_family(pairs_settings s) : s_(std::move(s)) {}
+  pairs_family(pairs_settings s, bool select_every) : s_(std::move(s)), select_every_(select_every) {}
 
   std::string describe() const override {
     return "model " + s_.model + ", loss " + s_.loss + ", " + std::to_string(s_.negatives) + " negative(s)";
   }
 
   void check(const std::vector<const cli_method*>& selected) const override {
-    for (const auto* m : selected) m->check(method_use{s_.loss, s_.negatives});
+    for (const auto* m : selected) {
+      m->check(pairs_method_use(s_));
+      if (select_every_ && m->sgdl() != nullptr) {
+        throw denoise::config_error("does not apply to sgdl, which selects in phase II on --monitor every "
+                                    "--sgdl-eval-every epochs", denoise::location::of_field("--select-every"));
+      }
+    }
   }
 
   void write_config(denoise::json_writer& out) const override {
@@ -54,8 +60,7 @@ class pairs_family final : public task_family {
   method_run run(const experiment_config& config, const prepared_data& data, const cli_method& method,
                  const std::string& method_name, std::uint64_t seed) const override {
     const bool sgdl = method.sgdl() != nullptr;
-    const auto* runner =
-        find_pairs_runner(s_.model, s_.loss, s_.backend, sgdl ? method_level::sgdl : method_level::weighting);
+    const auto* runner = find_pairs_runner(s_.model, s_.loss, s_.backend, pairs_method_level(method));
     if (runner == nullptr)
       throw denoise::config_error("no " + s_.model + " x " + s_.loss + " runner" + (sgdl ? " for sgdl" : "") + " on " +
                                       s_.backend,
@@ -65,9 +70,10 @@ class pairs_family final : public task_family {
 
  private:
   pairs_settings s_;
+  bool select_every_;  // --select-every given: sgdl, which selects its own way, is refused
 };
 
-std::unique_ptr<task_family> make_pairs(const flags& f, const experiment_config& /*config*/) {
+std::unique_ptr<task_family> make_pairs(const flags& f, const experiment_config& config) {
   pairs_settings s;
   s.model = f.text("--model", s.model);
   s.factor = f.integer_as<denoise::index_t>("--factor", s.factor, 1);
@@ -105,7 +111,7 @@ std::unique_ptr<task_family> make_pairs(const flags& f, const experiment_config&
   if (!(s.corruption >= 0.0 && s.corruption < 1.0)) flags::fail("--corruption", "must be in [0, 1)");
   if (!(s.node_dropout >= 0.0 && s.node_dropout < 1.0)) flags::fail("--node-dropout", "must be in [0, 1)");
   if (!(s.l2 >= 0.0)) flags::fail("--l2", "must be >= 0");
-  return std::make_unique<pairs_family>(std::move(s));
+  return std::make_unique<pairs_family>(std::move(s), config.select_every > 0);
 }
 
 const task_registrar pairs_registration{{

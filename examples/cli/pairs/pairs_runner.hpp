@@ -2,7 +2,8 @@
 // Trainer<Model, Loss, pairs_denoiser> per instantiation, whatever the number of methods.
 //
 // Model selection follows the papers' protocol without touching the test split: the epoch with the
-// best validation metric (--monitor) is restored, then evaluated once on the clean test set.
+// best validation metric (--monitor), or with --select-every the step with the lowest validation
+// loss (pairs_training.hpp), is restored, then evaluated once on the clean test set.
 #pragma once
 
 #include <chrono>
@@ -38,30 +39,18 @@ class pairs_runner final : public pairs_runner_base {
     const run_info info{d.split.train, d.n_items(), o.positives_per_batch(), c.epochs};
     train::Trainer<Model, Loss, pairs_denoiser, denoise::nn::Adam<Backend>> trainer(
         model, denoise::nn::Adam<Backend>(pairs_adam(c)), pairs_denoiser(method, info), o);
-    denoise::data::UniformNegativeSampler sampler(d.split.train);
-    const auto validation = d.validation_target();
-    train::early_stopping<Backend> select(c.monitor, c.patience, /*higher_is_better=*/true);
-    train::progress line(c.monitor);
-
     method_run out;
     out.method = method_name;
     out.seed = seed;
-    out.fit = trainer.fit(d.split.train, sampler, &validation, select, line);
+    fit_with_selection<Backend>(trainer, c, d, d.validation_target(), seed, out);
     out.test = trainer.evaluate(d.test_target()).metrics();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return out;
   }
 };
 
-/// Registers pairs_runner<Model, Loss, Backend> for each of `Losses` under the model's, the loss's
-/// and the backend's names: `const pairs_runners<E, models::MF<E>, losses::BCE, losses::BPR> r{};`
+/// The weighting runners of a model, one per loss: `const pairs_runners<E, models::MF<E>, losses::BCE> mf{};`
 template <class Backend, class Model, class... Losses>
-struct pairs_runners {
-  pairs_runners() {
-    (register_pairs_runner(Model::name(), Losses::name(), Backend::name(), method_level::weighting,
-                           std::make_unique<pairs_runner<Model, Losses, Backend>>()),
-     ...);
-  }
-};
+using pairs_runners = registered_runners<pairs_runner, method_level::weighting, Backend, Model, Losses...>;
 
 }  // namespace denoise_cli

@@ -41,18 +41,48 @@ class pairs_runner_base {
                          const cli_method& method, const std::string& method_name, std::uint64_t seed) const = 0;
 };
 
-/// Which methods a runner trains: the weighting ones (pairs_runner.hpp) or SGDL, which owns the
-/// training step (pairs_sgdl_runner.hpp).
-enum class method_level { weighting, sgdl };
+/// Which methods a runner trains: the weighting ones (pairs_runner.hpp), SGDL, which owns the
+/// training step (pairs_sgdl_runner.hpp), or the weighting methods that read the model's per-row
+/// representation (pairs_representation_runner.hpp: only models with sample_representation).
+enum class method_level { weighting, sgdl, representation };
 
 /// Registers a runner (pairs_runner.hpp and pairs_sgdl_runner.hpp do it for each instantiation).
 void register_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend,
                            method_level level, std::unique_ptr<pairs_runner_base> runner);
+
+/// Registers Runner<Model, Loss, Backend> at `Level` for each of `Losses`, under the model's, the
+/// loss's and the backend's names (a backend unit holds one constant of it per model):
+///   const registered_runners<pairs_runner, method_level::weighting, E, models::MF<E>, losses::BCE> mf{};
+template <template <class, class, class> class Runner, method_level Level, class Backend, class Model, class... Losses>
+struct registered_runners {
+  registered_runners() {
+    (register_pairs_runner(Model::name(), Losses::name(), Backend::name(), Level,
+                           std::make_unique<Runner<Model, Losses, Backend>>()),
+     ...);
+  }
+};
 /// The runner for (model, loss, backend, level), or null.
 const pairs_runner_base* find_pairs_runner(const std::string& model, const std::string& loss, const std::string& backend,
                                            method_level level);
 /// Model and loss names some runner offers, in registration-independent (sorted) order.
 std::vector<std::string> pairs_models();
 std::vector<std::string> pairs_losses();
+
+/// The runner level `method` needs.
+inline method_level pairs_method_level(const cli_method& method) {
+  if (method.sgdl() != nullptr) return method_level::sgdl;
+  return method.reads_representation() ? method_level::representation : method_level::weighting;
+}
+
+/// What the family's settings tell a method's check(): the loss, the model, and the models that
+/// have a representation runner for this loss and backend.
+inline method_use pairs_method_use(const pairs_settings& s) {
+  method_use use{s.loss, s.negatives};
+  use.model = s.model;
+  for (const auto& model : pairs_models())
+    if (find_pairs_runner(model, s.loss, s.backend, method_level::representation) != nullptr)
+      use.representation_models.push_back(model);
+  return use;
+}
 
 }  // namespace denoise_cli

@@ -88,14 +88,8 @@ class pairs_sgdl_runner final : public pairs_runner_base {
   }
 };
 
-/// Registers pairs_sgdl_runner<Model, Loss, Backend> for each of `Losses`.
+/// The sgdl runners of a model, one per loss: `const pairs_sgdl_runners<E, models::MF<E>, losses::BCE> mf{};`
 template <class Backend, class Model, class... Losses>
-struct pairs_sgdl_runners {
-  pairs_sgdl_runners() {
-    (register_pairs_runner(Model::name(), Losses::name(), Backend::name(), method_level::sgdl,
-                           std::make_unique<pairs_sgdl_runner<Model, Losses, Backend>>()),
-     ...);
-  }
-};
+using pairs_sgdl_runners = registered_runners<pairs_sgdl_runner, method_level::sgdl, Backend, Model, Losses...>;
 
 }  // namespace denoise_cli

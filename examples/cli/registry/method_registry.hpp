@@ -8,7 +8,9 @@
 // calls are one per run to start it and one per batch to weight it, never one per sample. A
 // step-owning method (level 2: SGDL) is trained by a runner of its own, a separate Trainer
 // instantiation per model and loss (pairs/pairs_sgdl_eigen.cpp); the family picks that runner when
-// sgdl() is not null.
+// sgdl() is not null. A weighting method that reads the model's representation (the AutoDenoise
+// controller) likewise gets a runner of its own (pairs/pairs_representation_eigen.cpp) when
+// reads_representation() is true.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include <denoise/core/error.hpp>
 #include <denoise/core/json_writer.hpp>
 #include <denoise/core/types.hpp>
 
@@ -64,6 +67,10 @@ struct run_info {
 struct method_use {
   std::string loss;         ///< the family's loss (bce, bpr, softmax)
   std::size_t negatives;    ///< sampled negatives per positive
+  std::string model = {};   ///< the family's model (pairs: mf, gmf, ...)
+  /// The models whose per-row representation the family can hand to a method that reads it
+  /// (reads_representation()) with this loss; a method that reads it refuses the others.
+  std::vector<std::string> representation_models = {};
 };
 
 /// One method configured from the flags.
@@ -74,12 +81,23 @@ class cli_method {
   virtual void check(const method_use& /*use*/) const {}
   /// The method's settings in the result file's "config" object.
   virtual void write_config(denoise::json_writer& /*out*/) const {}
-  /// A fresh per-run state for the pairs family on the Eigen backend (seeded like the library's
-  /// method states). A family with another batch type or backend adds its own start_*() here.
-  virtual std::unique_ptr<pairs_weighting> start_pairs(const run_info& run, std::uint64_t seed) const = 0;
+  /// A weighting method's fresh per-run state for the pairs family on the Eigen backend (seeded
+  /// like the library's method states). A family with another batch type or backend adds its own
+  /// start_*() here. A step-owning method (sgdl() not null) has no such state and keeps this
+  /// default: the family trains it through its own runner and never calls it.
+  virtual std::unique_ptr<pairs_weighting> start_pairs(const run_info& /*run*/, std::uint64_t /*seed*/) const {
+    throw denoise::config_error("this method owns its training step and has no weighting state (a family called "
+                                "start_pairs() for it)",
+                                denoise::location::of_field("--methods"));
+  }
   /// SGDL's settings when this is SGDL (a step-owning method the family trains with its own runner,
   /// never through start_pairs()); null for every weighting method.
   virtual const sgdl_settings* sgdl() const { return nullptr; }
+  /// True for a weighting method that reads the model's per-row representation (the library's
+  /// batch_context::representation: Ge et al.'s controller). The family trains it with a runner of
+  /// its own whose Trainer computes the representation for every batch; the other methods' runner
+  /// never does, so they pay nothing for it.
+  virtual bool reads_representation() const { return false; }
 };
 
 /// A method's one registration.

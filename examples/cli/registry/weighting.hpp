@@ -1,11 +1,15 @@
 // The backend side of a weighting method. A method sees the library's own batch_context and
 // epoch_context, with the model replaced by `opaque_model` so that one method file serves every
 // model of a family; its per-run state sits behind one virtual on_batch per batch.
-// `erased_denoiser` is the library Method policy a family's Trainer is instantiated with, so
-// adding a method never adds a Trainer instantiation.
+// `pairs_denoiser` is the library Method policy a family's Trainer is instantiated with, so
+// adding a method never adds a Trainer instantiation. A method that reads the model's per-row
+// representation (cli_method::reads_representation) is weighted through
+// `pairs_representation_denoiser` instead: the same erased state, in a Trainer of its own that
+// computes the representation (a model-independent B::matrix) for it.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -20,8 +24,8 @@
 namespace denoise_cli {
 
 /// Stands for the model in what a CLI weighting method sees: methods here never read the model.
-/// (A method that does, such as a controller reading embeddings, needs its family to pass a
-/// model-independent view of what it reads.)
+/// What a controller reads of it, the per-row embeddings, arrives as batch_view::representation
+/// (a B::matrix, the same for every model) when its runner declares reads_representation.
 struct opaque_model {};
 
 template <class B, class Input>
@@ -36,6 +40,9 @@ class weighting_state {
   virtual ~weighting_state() = default;
   virtual typename B::scalar on_batch(const batch_view<B, Input>& batch, typename B::vector& weights) = 0;
   virtual void on_epoch_end(const epoch_view& epoch) = 0;
+  /// What the run records beyond the trainer's history (the result file's "method_report"),
+  /// valid after training: empty for methods that record nothing.
+  virtual std::function<void(denoise::json_writer&)> report() const { return {}; }
 };
 
 /// The state of a library weighting policy behind weighting_state.
@@ -62,11 +69,21 @@ std::unique_ptr<Erased> start_policy(const Policy& policy, std::uint64_t seed) {
 
 /// The Method policy of the pairs family's Trainer: holds the configured method and the run it
 /// weights; each run starts one state (one virtual call), then one virtual call per batch.
-class pairs_denoiser {
+/// ReadsRepresentation declares the library's reads_representation: the Trainer then computes the
+/// model's sample_representation for every batch and the view carries it (pairs_representation_
+/// runner.hpp instantiates that variant, only for methods that ask for it). The method's report
+/// (weighting_state::report) lands in report_slot(), shared by every copy of the policy.
+template <bool ReadsRepresentation>
+class basic_pairs_denoiser {
  public:
+  static constexpr bool reads_representation = ReadsRepresentation;
   static constexpr const char* name() { return "cli"; }
 
-  pairs_denoiser(const cli_method& method, const run_info& run) : method_(&method), run_(&run) {}
+  basic_pairs_denoiser(const cli_method& method, const run_info& run)
+      : method_(&method), run_(&run), report_(std::make_shared<std::function<void(denoise::json_writer&)>>()) {}
+
+  /// The method's report of the first state started with this policy (empty until then).
+  const std::function<void(denoise::json_writer&)>& report_slot() const noexcept { return *report_; }
 
   template <class B>
   class State {
@@ -75,14 +92,18 @@ class pairs_denoiser {
     using input = denoise::data::pair_batch<B>;
 
    public:
-    State(const pairs_denoiser& d, std::uint64_t seed) : state_(d.method_->start_pairs(*d.run_, seed)) {}
+    // The first state is the training run's; a later one (Trainer::loss_on's fresh state) must
+    // not replace its report.
+    State(const basic_pairs_denoiser& d, std::uint64_t seed) : state_(d.method_->start_pairs(*d.run_, seed)) {
+      if (!*d.report_) *d.report_ = state_->report();
+    }
 
     template <class Context>
     typename B::scalar on_batch(const Context& ctx, typename B::vector& weights) {
       static opaque_model none;
-      const batch_view<B, input> view{ctx.loss,  ctx.prediction, ctx.positive, ctx.logits, ctx.instance,
+      const batch_view<B, input> view{ctx.loss,  ctx.prediction, ctx.positive, ctx.logits,    ctx.instance,
                                       ctx.item,  ctx.layout,     ctx.epoch,    ctx.iteration, none,
-                                      ctx.input, ctx.labels,     ctx.anchor};
+                                      ctx.input, ctx.labels,     ctx.anchor,   ctx.epochs,    ctx.representation};
       return state_->on_batch(view, weights);
     }
     template <class EpochContext>
@@ -98,6 +119,12 @@ class pairs_denoiser {
  private:
   const cli_method* method_;
   const run_info* run_;
+  std::shared_ptr<std::function<void(denoise::json_writer&)>> report_;
 };
+
+/// The weighting methods that never read the model (every one but the controller).
+using pairs_denoiser = basic_pairs_denoiser<false>;
+/// The methods with reads_representation() (AutoDenoise-H / -S).
+using pairs_representation_denoiser = basic_pairs_denoiser<true>;
 
 }  // namespace denoise_cli
