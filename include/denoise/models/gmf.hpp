@@ -9,7 +9,8 @@
 //
 // Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
 // backward(workspace, dlogits) work on a caller-owned workspace, so several forwards can be
-// pending at once; jvp() is the exact forward-mode derivative of the logits.
+// pending at once; jvp() is the exact forward-mode derivative of the logits; logit_gradients()
+// gives nn::per_sample its factored per-sample gradient cosines.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include "../nn/dense.hpp"
 #include "../nn/embedding.hpp"
 #include "../nn/init.hpp"
+#include "../nn/logit_gradients.hpp"
 #include "../nn/parameter.hpp"
 #include "detail/ops.hpp"
 
@@ -122,6 +124,25 @@ class GMF {
     B::copy(t_y_.values(), logit_tangent);
   }
 
+  /// Every logit's gradient, factored (nn/logit_gradients.hpp), in visit order: dz/dp_u = h ⊙ q_i
+  /// in row u, dz/dq_i = h ⊙ p_u in row i, dz/dh = p_u ⊙ q_i, dz/db = 1.
+  void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "GMF", "logit_gradients");
+    const auto cols = detail::cols_of<B>(s->qi);
+    lg_user_.resize(s->qi.rows(), s->qi.cols());
+    lg_item_.resize(s->pu.rows(), s->pu.cols());
+    B::launch(lg_user_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(s->qi), B::ptr(out_.weight()),
+                                                                        B::ptr(lg_user_), cols});
+    B::launch(lg_item_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(s->pu), B::ptr(out_.weight()),
+                                                                        B::ptr(lg_item_), cols});
+    out.start(s->pairs);
+    out.rows(*s->user.idx, &lg_user_);
+    out.rows(*s->item.idx, &lg_item_);
+    out.dense(&s->prod, nullptr);
+    out.dense(nullptr, nullptr);
+  }
+
   /// Convenience over a workspace the model owns (not part of the Model policy): what the
   /// one-batch-at-a-time callers use. users and items must stay alive until backward().
   void forward(const index_vector& users, const index_vector& items, vector& logits) {
@@ -201,6 +222,7 @@ class GMF {
   workspace own_;                            // the convenience forward()/backward()'s
   matrix t_pu_, t_qi_, t_prod_, t_tmp_, t_y_;  // jvp() scratch
   matrix su_, fu_, fi_;                        // score() / features() buffers
+  matrix lg_user_, lg_item_;                   // logit_gradients() scratch
 };
 
 }  // namespace models

@@ -6,7 +6,8 @@
 // Rendle et al.'s BPR-MF.
 //
 // Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
-// backward(workspace, dlogits) work on a caller-owned workspace; jvp() is exact.
+// backward(workspace, dlogits) work on a caller-owned workspace; jvp() is exact; logit_gradients()
+// gives nn::per_sample its factored per-sample gradient cosines.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +19,7 @@
 #include "../data/pair_batch.hpp"
 #include "../nn/embedding.hpp"
 #include "../nn/init.hpp"
+#include "../nn/logit_gradients.hpp"
 #include "../nn/parameter.hpp"
 #include "detail/ops.hpp"
 
@@ -129,6 +131,19 @@ class MF {
       B::axpy(scalar(1), t_b_.values(), logit_tangent);
     }
     if (options_.global_bias) detail::add_scalar<B>(logit_tangent, direction[part]);
+  }
+
+  /// Every logit's gradient, factored (nn/logit_gradients.hpp), in visit order: dz/dp_u = q_i in
+  /// row u, dz/dq_i = p_u in row i, each bias 1 (in row u, row i, and mu).
+  void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out) const {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "MF", "logit_gradients");
+    out.start(s->pairs);
+    out.rows(*s->user.idx, &s->qi);
+    out.rows(*s->item.idx, &s->pu);
+    if (options_.user_bias) out.rows(*s->user.idx, nullptr);
+    if (options_.item_bias) out.rows(*s->item.idx, nullptr);
+    if (options_.global_bias) out.dense(nullptr, nullptr);
   }
 
   /// Convenience over a workspace the model owns (not part of the Model policy): what the

@@ -12,7 +12,8 @@
 //
 // Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
 // backward(workspace, dlogits) work on a caller-owned workspace, which also holds the tower's
-// dropout masks (workspace::replay reuses them); jvp() is exact, with the same masks.
+// dropout masks (workspace::replay reuses them); jvp() is exact, with the same masks;
+// logit_gradients() gives nn::per_sample its factored per-sample gradient cosines.
 #pragma once
 
 #include <algorithm>
@@ -29,7 +30,9 @@
 #include "../nn/dense.hpp"
 #include "../nn/embedding.hpp"
 #include "../nn/init.hpp"
+#include "../nn/logit_gradients.hpp"
 #include "../nn/mlp.hpp"
+#include "../nn/mlp_logit_gradients.hpp"
 #include "../nn/parameter.hpp"
 #include "detail/ops.hpp"
 
@@ -170,6 +173,39 @@ class NeuMF {
     const std::size_t out_part = 4 + mlp_.parameter_parts();
     out_.tangent(s->out, &t_z_, direction[out_part], direction[out_part + 1], t_y_);
     B::copy(t_y_.values(), logit_tangent);
+  }
+
+  /// Every logit's gradient, factored (nn/logit_gradients.hpp), in visit order, with ws's dropout
+  /// masks: dz/d[g || m] = h^T on every row; the GMF embeddings get h_G ⊙ q^G_i (row u) and
+  /// h_G ⊙ p^G_u (row i); the tower's rows run back from h_M (mlp_logit_gradients) to the MLP
+  /// embeddings; dz/dh = [g || m], dz/db = 1.
+  void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "NeuMF", "logit_gradients");
+    const auto n = static_cast<index_t>(s->pairs);
+    const index_t f = options_.factor;
+    const scalar* h = B::ptr(out_.weight());  // (f + last) x 1: h_G then h_M
+    lg_a_.resize(n, f);
+    B::launch(lg_a_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(s->qg), h, B::ptr(lg_a_),
+                                                                     static_cast<std::size_t>(f)});
+    lg_b_.resize(n, f);
+    B::launch(lg_b_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(s->pg), h, B::ptr(lg_b_),
+                                                                     static_cast<std::size_t>(f)});
+    lg_dm_.resize(n, last_);
+    B::fill(lg_dm_, scalar(1));
+    B::launch(lg_dm_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(lg_dm_), h + f, B::ptr(lg_dm_),
+                                                                      static_cast<std::size_t>(last_)});
+    lg_tower_.compute(mlp_, s->mlp, lg_dm_);
+    out.start(s->pairs);
+    out.rows(*s->user_g.idx, &lg_a_);
+    out.rows(*s->item_g.idx, &lg_b_);
+    detail::take_cols<B>(lg_tower_.input_gradient(), 0, e_, lg_a_);
+    out.rows(*s->user_m.idx, &lg_a_);
+    detail::take_cols<B>(lg_tower_.input_gradient(), e_, e_, lg_a_);
+    out.rows(*s->item_m.idx, &lg_a_);
+    lg_tower_.append(mlp_, s->mlp, out);
+    out.dense(&s->z, nullptr);
+    out.dense(nullptr, nullptr);
   }
 
   /// Convenience over a workspace the model owns (not part of the Model policy): what the
@@ -334,6 +370,8 @@ class NeuMF {
   matrix t_a_, t_b_, t_g_, t_x_, t_m_, t_z_, t_y_;    // jvp() scratch
   matrix su_, sm_, user_part_, item_part_, ha_, hb_;  // score() buffers
   matrix fa_;                                         // features() buffer
+  matrix lg_a_, lg_b_, lg_dm_;                        // logit_gradients() scratch
+  nn::mlp_logit_gradients<B> lg_tower_;
 };
 
 }  // namespace models

@@ -22,6 +22,7 @@
 #include <denoise/rl/static_checks.hpp>
 #include <denoise/train/batch.hpp>
 #include <denoise/train/batchers/static_checks.hpp>
+#include <denoise/nn/logit_gradients.hpp>
 #include <denoise/train/callbacks/callback_traits.hpp>
 #include <denoise/train/evaluators/static_checks.hpp>
 #include <denoise/train/options.hpp>
@@ -101,6 +102,15 @@ class MyModel {
   // nn::has_exact_jvp_v<M> detects it; without it nn::jvp and nn::per_sample use central finite
   // differences with mask replay.
   void jvp(const workspace& ws, const nn::param_set<B>& direction, vector& logit_tangent);
+
+  // Optional: every logit's gradient with respect to every parameter at ws's forward, factored,
+  // one entry per parameter in visit order (nn/logit_gradients.hpp): out.start(pairs), then
+  // out.rows(ids, &right) for a table (dz_n/dT = right[n, :] in row ids[n]) or
+  // out.dense(&left, &right) for a dense in x out matrix (dz_n/dW = left[n, :]^T right[n, :]);
+  // nullptr stands for a column of ones (a bias: dense(nullptr, &right)). Only for a model whose
+  // logit n depends on the parameters through pair n alone. nn::has_logit_gradients_v<M> detects
+  // it; with it nn::per_sample's gradient cosines are factored (see below), without it brute force.
+  void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out);
 };
 // [end]
 
@@ -292,6 +302,7 @@ struct any_selection_context {
 using E = backends::Eigen<float>;
 using Gmf = models::GMF<E>;
 static_assert(models::check_model<MyModel<E>>(), "");
+static_assert(nn::has_logit_gradients_v<MyModel<E>>, "the sketch's optional logit_gradients is found");
 static_assert(losses::check_loss<MyLoss, E>(), "");
 static_assert(methods::check_method<MyMethod, Gmf, losses::BCE, nn::Adam<E>>(), "");
 static_assert(methods::check_method<step_level::MyMethod, Gmf, losses::BCE, nn::Adam<E>>(), "");

@@ -3,7 +3,12 @@
 //   (c) direction products: exact (model jvp + Loss::tangent) against finite differences with
 //       mask replay (NeuMF with dropout in training mode), and against explicit gradients;
 //   (d) per-sample gradient cosines against a brute-force computation, 1 at identical points,
-//       and a hand-checkable MF case; the model's values, gradients and workspace are left intact.
+//       and a hand-checkable MF case; the model's values, gradients and workspace are left intact;
+//       the factored path (Model::logit_gradients) against the brute-force path on MF, GMF and
+//       NeuMF (dropout, train and eval) with BCE, BPR and sampled softmax, at far-apart and
+//       identical points and where a sample's gradient is zero at one point or both; the MLP's
+//       row-wise backward (mlp_logit_gradients) against MLP::backward; forced paths that cannot
+//       run are errors.
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -11,8 +16,11 @@
 
 #include <denoise/losses/losses.hpp>
 #include <denoise/models/cdae.hpp>
+#include <denoise/models/gmf.hpp>
+#include <denoise/models/lightgcn.hpp>
 #include <denoise/models/mf.hpp>
 #include <denoise/models/neumf.hpp>
+#include <denoise/nn/mlp_logit_gradients.hpp>
 #include <denoise/nn/per_sample.hpp>
 
 #include "model_checks.hpp"
@@ -165,6 +173,104 @@ void check_direction_products(Model& model, std::size_t groups, std::size_t grou
   }
 }
 
+
+template <class B>
+models::GMF<B> gmf(std::uint64_t seed) {
+  models::gmf_options o;
+  o.factor = 3;
+  o.embedding_init = nn::init::normal(0.0, 0.7);
+  models::GMF<B> m(7, 10, o, seed);
+  B::fill(m.output_layer().bias(), typename B::scalar(0.3));
+  return m;
+}
+
+/// theta_a + scale * N(0, 1) noise, part by part.
+template <class B, class Model>
+nn::param_set<B> moved_values(Model& model, double scale, std::uint64_t seed) {
+  nn::param_set<B> theta;
+  theta.copy_values(model);
+  for (std::size_t p = 0; p < theta.size(); ++p) {
+    typename B::matrix r(theta[p].rows(), theta[p].cols());
+    B::fill_normal(r, seed + p);
+    B::axpy(static_cast<typename B::scalar>(scale), r, theta[p]);
+  }
+  return theta;
+}
+
+/// The factored and the brute-force cosines at theta_b, each from its own per_sample object on the
+/// same masks (reset_masks() restarts the model's mask streams before each forward). Also checks
+/// that the factored path leaves the values, the pending gradients and the workspace (a forward at
+/// theta_a: its backward gives the same gradient again) as it found them.
+template <class Loss, class Model, class ResetMasks>
+void check_factored_cosines(Model& model, const labelled_batch<typename Model::backend>& batch,
+                            const nn::param_set<typename Model::backend>& theta_b, ResetMasks reset_masks,
+                            std::vector<double>* factored_out = nullptr) {
+  using B = typename Model::backend;
+  static_assert(nn::per_sample<Model, Loss>::factored_available);
+  nn::per_sample_options fast_options, slow_options;
+  fast_options.cosines = nn::gradient_cosine_mode::factored;
+  slow_options.cosines = nn::gradient_cosine_mode::brute_force;
+  nn::per_sample<Model, Loss> fast(model, fast_options), slow(model, slow_options);
+  reset_masks();
+  fast.forward(batch.pairs, batch.labels, batch.layout);
+  reset_masks();
+  slow.forward(batch.pairs, batch.labels, batch.layout);
+  BOOST_REQUIRE((host_of<B>(fast.logits()) == host_of<B>(slow.logits())));
+  const std::size_t n = fast.samples();
+  std::vector<typename B::scalar> w(n);
+  for (std::size_t s = 0; s < n; ++s) w[s] = static_cast<typename B::scalar>(0.5 + 0.25 * static_cast<double>(s % 3));
+  nn::zero_grad<B>(model);
+  fast.backward(to_vector<B>(w));
+  const auto pending = flat_grads<B>(model);
+  const auto values_a = flat_values<B>(model);
+  typename B::vector f, b;
+  fast.gradient_cosines(theta_b, f);
+  BOOST_TEST((flat_values<B>(model) == values_a), "theta_a not restored");
+  BOOST_TEST((flat_grads<B>(model) == pending), "the pending gradients changed");
+  fast.backward(to_vector<B>(w));  // on the workspace: a forward at theta_a again, so 2 x pending
+  {
+    const auto twice = flat_grads<B>(model);
+    for (std::size_t p = 0; p < twice.size(); ++p) {
+      for (std::size_t i = 0; i < twice[p].size(); ++i) {
+        BOOST_TEST(twice[p][i] == 2 * pending[p][i], boost::test_tools::tolerance(1e-12));
+      }
+    }
+  }
+  slow.gradient_cosines(theta_b, b);
+  const auto hf = host_of<B>(f), hb = host_of<B>(b);
+  BOOST_REQUIRE_EQUAL(hf.size(), n);
+  BOOST_REQUIRE_EQUAL(hb.size(), n);
+  for (std::size_t s = 0; s < n; ++s) {
+    BOOST_TEST(static_cast<double>(hf[s]) == static_cast<double>(hb[s]), boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(std::abs(static_cast<double>(hf[s])) <= 1.0 + 1e-12);
+  }
+  if (factored_out != nullptr) factored_out->assign(hf.begin(), hf.end());
+}
+
+/// check_factored_cosines for every built-in loss (BCE, BPR with two negatives, sampled softmax),
+/// at a far point, at a near one and at theta_a itself (every cosine 1).
+template <class Model, class ResetMasks>
+void check_factored_cosines_all_losses(Model& model, ResetMasks reset_masks) {
+  using B = typename Model::backend;
+  const labelled_batch<B> bce_batch(model.users(), model.items(), 6, 2, 91);
+  const labelled_batch<B> group_batch(model.users(), model.items(), 4, 3, 92);
+  const auto far = moved_values<B>(model, 0.5, 1000);
+  const auto near = moved_values<B>(model, 0.01, 2000);
+  nn::param_set<B> same;
+  same.copy_values(model);
+  for (const auto* theta_b : {&far, &near}) {
+    check_factored_cosines<losses::BCE>(model, bce_batch, *theta_b, reset_masks);
+    check_factored_cosines<losses::BPR>(model, group_batch, *theta_b, reset_masks);
+    check_factored_cosines<losses::SampledSoftmax>(model, group_batch, *theta_b, reset_masks);
+  }
+  std::vector<double> ones;
+  check_factored_cosines<losses::BPR>(model, group_batch, same, reset_masks, &ones);
+  for (double c : ones) BOOST_TEST(c == 1.0, boost::test_tools::tolerance(1e-12));
+}
+
+/// A loss that is not declared group-local: the factored path must not be taken.
+struct UndeclaredBCE : losses::BCE {};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(nn_per_sample)
@@ -299,6 +405,175 @@ DENOISE_TYPED_TEST(cdae_and_forced_modes, backend_list_double) {
   typename B::vector out;
   BOOST_CHECK_THROW(ps.direction_products(d, out), config_error);
   BOOST_CHECK_THROW(ps.gradient_cosines(d, out), config_error);
+}
+
+
+DENOISE_TYPED_TEST(factored_cosines_match_brute_force_mf_gmf, backend_list_double) {
+  using B = TestType;
+  const auto no_masks = [] {};
+  {
+    auto m = mf<B>(21);  // all three biases
+    check_factored_cosines_all_losses(m, no_masks);
+  }
+  {
+    auto m = mf<B>(22, false);
+    check_factored_cosines_all_losses(m, no_masks);
+  }
+  {
+    auto m = gmf<B>(23);
+    check_factored_cosines_all_losses(m, no_masks);
+  }
+}
+
+DENOISE_TYPED_TEST(factored_cosines_match_brute_force_neumf, backend_list_double) {
+  using B = TestType;
+  auto m = neumf<B>(0.3, 24);
+  const auto same_masks = [&m] { m.mlp().reset_dropout(77); };
+  m.train();
+  check_factored_cosines_all_losses(m, same_masks);
+  m.eval();
+  check_factored_cosines_all_losses(m, same_masks);
+}
+
+DENOISE_TYPED_TEST(factored_cosines_with_zero_gradients, backend_list_double) {
+  using B = TestType;
+  using S = typename B::scalar;
+  const auto no_masks = [] {};
+  // MF without biases, all embeddings zero at theta_b: every gradient there is zero, cosine 0.
+  {
+    auto m = mf<B>(31, false);
+    const labelled_batch<B> batch(7, 10, 4, 3, 93);
+    nn::param_set<B> zero;
+    zero.zeros_like(m);
+    std::vector<double> c;
+    check_factored_cosines<losses::BPR>(m, batch, zero, no_masks, &c);
+    for (double x : c) BOOST_TEST(x == 0.0);
+    // zero at theta_a as well (theta_b the old values): 0 again, from the theta_a side
+    auto values = moved_values<B>(m, 0.0, 0);
+    m.visit_parameters([](nn::param_ref<B> p) { B::fill(p.value, S(0)); });
+    check_factored_cosines<losses::BCE>(m, labelled_batch<B>(7, 10, 6, 2, 94), values, no_masks, &c);
+    for (double x : c) BOOST_TEST(x == 0.0);
+  }
+  // One table zero at theta_b: dz/dq_i = p_u vanishes but dz/dp_u = q_i does not (MF); GMF with
+  // h = 0: both embedding gradients vanish, dz/dh = p ⊙ q and dz/db = 1 remain. Partly zero
+  // gradients must still match the brute force.
+  {
+    auto m = mf<B>(32, false);
+    auto theta_b = moved_values<B>(m, 0.3, 3000);
+    B::fill(theta_b[0], S(0));
+    check_factored_cosines<losses::BPR>(m, labelled_batch<B>(7, 10, 4, 3, 95), theta_b, no_masks);
+  }
+  {
+    auto m = gmf<B>(33);
+    auto theta_b = moved_values<B>(m, 0.3, 4000);
+    B::fill(theta_b[2], S(0));
+    check_factored_cosines<losses::SampledSoftmax>(m, labelled_batch<B>(7, 10, 4, 3, 96), theta_b, no_masks);
+  }
+  // BPR with the negative equal to its positive: the sample's gradient is exactly zero on both
+  // paths (its two logits' gradients cancel row by row), so its cosine is 0.
+  {
+    auto m = mf<B>(34, false);
+    labelled_batch<B> batch(7, 10, 3, 2, 97);
+    std::vector<index_t> users{1, 1, 2, 2, 3, 3}, items{4, 4, 5, 6, 7, 7};
+    B::from_host(users, batch.pairs.users);
+    B::from_host(items, batch.pairs.items);
+    std::vector<double> c;
+    check_factored_cosines<losses::BPR>(m, batch, moved_values<B>(m, 0.4, 5000), no_masks, &c);
+    BOOST_TEST(c[0] == 0.0);
+    BOOST_TEST(c[2] == 0.0);
+    BOOST_TEST(c[1] != 0.0);
+  }
+}
+
+DENOISE_TYPED_TEST(mlp_row_backward_matches_mlp_backward, backend_list_double) {
+  // Summed over rows, the per-row factors x_l^T delta_l and delta_l are the MLP's own parameter
+  // gradients, and the per-row input gradient its dx, for dropout in training mode, with and
+  // without an activated last layer.
+  using B = TestType;
+  using S = typename B::scalar;
+  for (bool activate_last : {false, true}) {
+    nn::MLP<B> mlp({5, 4, 3, 2}, 11, nn::mlp_options{0.3, nn::init::xavier_uniform(), activate_last});
+    mlp.visit_parameters([](nn::param_ref<B> p) {
+      if (p.value.rows() == 1) B::fill_uniform(p.value, 19, S(-0.2), S(0.3));
+    });
+    typename B::matrix x(6, 5), y, dy(6, 2), dx;
+    B::fill_normal(x, 12);
+    B::fill_normal(dy, 13);
+    typename nn::MLP<B>::cache c;
+    mlp.forward(x, y, c);
+    nn::zero_grad<B>(mlp);
+    mlp.backward(c, dy, dx);
+    nn::mlp_logit_gradients<B> rows;
+    rows.compute(mlp, c, dy);
+    nn::logit_gradients<B> out;
+    out.start(6);
+    rows.append(mlp, c, out);
+    out.require_matches(mlp, "test");
+    std::size_t i = 0;
+    mlp.visit_parameters([&](nn::param_ref<B> p) {
+      const auto& e = out[i++];
+      typename B::matrix summed;
+      if (e.left_ones) {
+        B::col_sum(e.right, summed);
+      } else {
+        B::gemm(true, false, S(1), e.left, e.right, S(0), summed);
+      }
+      const auto hs = host_of<B>(summed.values()), hg = host_of<B>(p.grad.values());
+      BOOST_REQUIRE_EQUAL(hs.size(), hg.size());
+      for (std::size_t k = 0; k < hs.size(); ++k) BOOST_TEST(hs[k] == hg[k], boost::test_tools::tolerance(1e-12));
+    });
+    const auto hx = host_of<B>(rows.input_gradient().values()), hd = host_of<B>(dx.values());
+    BOOST_REQUIRE_EQUAL(hx.size(), hd.size());
+    for (std::size_t k = 0; k < hx.size(); ++k) BOOST_TEST(hx[k] == hd[k], boost::test_tools::tolerance(1e-12));
+  }
+}
+
+DENOISE_TYPED_TEST(factored_path_availability_and_errors, backend_list_double) {
+  using B = TestType;
+  static_assert(nn::per_sample<models::MF<B>, losses::BPR>::factored_available);
+  static_assert(nn::per_sample<models::GMF<B>, losses::BCE>::factored_available);
+  static_assert(nn::per_sample<models::NeuMF<B>, losses::SampledSoftmax>::factored_available);
+  static_assert(!nn::per_sample<models::CDAE<B>, losses::BCE>::factored_available);
+  static_assert(!nn::per_sample<models::LightGCN<B>, losses::BPR>::factored_available,
+                "graph models stay on the brute-force path");
+  static_assert(!nn::per_sample<models::MF<B>, UndeclaredBCE>::factored_available);
+  auto m = mf<B>(41);
+  const labelled_batch<B> batch(7, 10, 3, 2, 98);
+  nn::param_set<B> theta_b;
+  theta_b.copy_values(m);
+  typename B::vector out, reference;
+  nn::per_sample_options forced;
+  forced.cosines = nn::gradient_cosine_mode::factored;
+  {
+    nn::per_sample<models::MF<B>, UndeclaredBCE> ps(m, forced);
+    ps.forward(batch.pairs, batch.labels, batch.layout);
+    BOOST_CHECK_THROW(ps.gradient_cosines(theta_b, out), config_error);
+    nn::per_sample<models::MF<B>, UndeclaredBCE> fallback(m);  // automatic: brute force, still right
+    fallback.forward(batch.pairs, batch.labels, batch.layout);
+    fallback.gradient_cosines(moved_values<B>(m, 0.3, 6000), out);
+    nn::per_sample<models::MF<B>, losses::BCE> factored(m, forced);
+    factored.forward(batch.pairs, batch.labels, batch.layout);
+    factored.gradient_cosines(moved_values<B>(m, 0.3, 6000), reference);
+    const auto ho = host_of<B>(out), hr = host_of<B>(reference);
+    for (std::size_t s = 0; s < ho.size(); ++s) {
+      BOOST_TEST(static_cast<double>(ho[s]) == static_cast<double>(hr[s]), boost::test_tools::tolerance(1e-9));
+    }
+  }
+  // a logit_gradients fill that does not match the parameters is an error, not garbage
+  {
+    nn::per_sample<models::MF<B>, losses::BCE> ps(m);
+    ps.forward(batch.pairs, batch.labels, batch.layout);
+    nn::logit_gradients<B> g;
+    m.logit_gradients(ps.ws(), g);
+    BOOST_CHECK_NO_THROW(g.require_matches(m, "test"));
+    g.start(batch.pairs.size());
+    g.rows(batch.pairs.users, nullptr);  // width 1 for a table of width 3
+    BOOST_CHECK_THROW(g.require_matches(m, "test"), config_error);
+    g.start(batch.pairs.size());
+    BOOST_CHECK_THROW(g.require_matches(m, "test"), config_error);  // no entries
+    typename B::matrix wrong_rows(2, 3);
+    BOOST_CHECK_THROW(g.dense(&wrong_rows, nullptr), config_error);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

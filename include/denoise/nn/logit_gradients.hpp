@@ -1,0 +1,165 @@
+// logit_gradients<B>: the gradient of every logit of one forward with respect to every parameter,
+// in factored form, one entry per parameter in visit_parameters order. A model fills it through
+// the optional Model member
+//
+//   void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out);
+//
+// (docs/policies/model.md), and nn::per_sample then takes dot products of per-sample gradients
+// (SGDL's gradient cosines) without ever forming a gradient: O(rows a sample touches + widths of
+// the dense layers) per sample instead of O(all parameters).
+//
+// Two kinds of entry, for a batch of N logits z_n:
+//   out.rows(keys, right)    a table (embedding) T: dz_n/dT = right[n, :] in row keys[n], 0 elsewhere
+//   out.dense(left, right)   a dense matrix W (in x out): dz_n/dW = left[n, :]^T right[n, :]
+// A null left or right stands for a column of ones: a bias has left = 1 (dz_n/db = right[n, :]);
+// a parameter the logit is linear in with weight 1 has right = 1 (a global bias: both null).
+// Every matrix given is copied, so the model may reuse its workspace right after.
+//
+// Why it is enough: the dot product of two logits' gradients factors per entry,
+//   <dz_n/dW, dz'_m/dW> = (left_n . left'_m) (right_n . right'_m)      (dense)
+//   <dz_n/dT, dz'_m/dT> = [keys_n == keys_m] (right_n . right'_m)      (table)
+// (the identity behind per-example gradient norms: Goodfellow, "Efficient Per-Example Gradient
+// Computations", 2015). It holds only for a model whose logit n depends on parameters through
+// pair n alone (MF, GMF, NeuMF). A graph model (LightGCN, NGCF) mixes the batch through its
+// propagation: it has no such hook, and per_sample uses its brute-force path.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "../backends/static_checks.hpp"
+#include "../core/error.hpp"
+#include "../core/static_checks.hpp"
+#include "../core/types.hpp"
+#include "parameter.hpp"
+
+namespace denoise {
+namespace nn {
+
+template <class B>
+class logit_gradients {
+ public:
+  using matrix = typename B::matrix;
+  using index_vector = typename B::index_vector;
+
+  /// One parameter's factors (read by nn::per_sample's kernels).
+  struct entry {
+    bool table = false;       ///< rows(): keys and right; dense(): left and right
+    index_vector keys;        ///< table row of each logit (tables only)
+    matrix left, right;       ///< N x in and N x out; unused when the matching *_ones is set
+    bool left_ones = false;   ///< left is a column of ones (dense only)
+    bool right_ones = false;  ///< right is a column of ones
+    index_t left_cols = 0;    ///< in (1 for ones)
+    index_t right_cols = 0;   ///< out (1 for ones)
+  };
+
+  /// Starts a fill for a forward of `logits` logits; entries' buffers are kept from call to call.
+  void start(std::size_t logits) {
+    logits_ = logits;
+    used_ = 0;
+  }
+
+  /// The next parameter is a table: dz_n/dT is right[n, :] (nullptr: 1) in row keys[n].
+  void rows(const index_vector& keys, const matrix* right) {
+    if (keys.size() != logits_) {
+      throw config_error("logit_gradients::rows: " + std::to_string(keys.size()) + " keys for " +
+                         std::to_string(logits_) + " logits");
+    }
+    entry& e = next();
+    e.table = true;
+    B::copy(keys, e.keys);
+    e.left_ones = false;
+    e.left_cols = 0;
+    set_factor(right, e.right, e.right_ones, e.right_cols, "right");
+  }
+
+  /// The next parameter is a dense in x out matrix: dz_n/dW = left[n, :]^T right[n, :] (nullptr: 1).
+  void dense(const matrix* left, const matrix* right) {
+    entry& e = next();
+    e.table = false;
+    set_factor(left, e.left, e.left_ones, e.left_cols, "left");
+    set_factor(right, e.right, e.right_ones, e.right_cols, "right");
+  }
+
+  std::size_t logits() const noexcept { return logits_; }
+  /// Entries filled since start().
+  std::size_t size() const noexcept { return used_; }
+  const entry& operator[](std::size_t i) const { return entries_[i]; }
+
+  /// Throws config_error unless there is one entry per parameter of the model, in visit order,
+  /// each with the parameter's shape (a table's width, a dense matrix's in x out).
+  template <class Model>
+  void require_matches(Model& model, const char* what) const {
+    std::size_t i = 0;
+    model.visit_parameters([&](param_ref<B> p) {
+      if (i >= used_) {
+        throw config_error(std::string(what) + ": no logit gradient for parameter '" + p.name + "' (#" +
+                           std::to_string(i) + ")");
+      }
+      const entry& e = entries_[i];
+      const bool ok = e.table ? e.right_cols == p.value.cols()
+                              : e.left_cols == p.value.rows() && e.right_cols == p.value.cols();
+      if (!ok) {
+        throw config_error(std::string(what) + ": the logit gradient of parameter '" + p.name + "' (#" +
+                           std::to_string(i) + ") does not have the parameter's shape");
+      }
+      ++i;
+    });
+    if (i != used_) {
+      throw config_error(std::string(what) + ": " + std::to_string(used_) + " logit gradients for " +
+                         std::to_string(i) + " parameters");
+    }
+  }
+
+ private:
+  entry& next() {
+    if (used_ == entries_.size()) entries_.emplace_back();
+    return entries_[used_++];
+  }
+  void set_factor(const matrix* m, matrix& dst, bool& ones, index_t& cols, const char* side) const {
+    ones = m == nullptr;
+    if (ones) {
+      cols = 1;
+      return;
+    }
+    if (static_cast<std::size_t>(m->rows()) != logits_) {
+      throw config_error(std::string("logit_gradients: the ") + side + " factor has " + std::to_string(m->rows()) +
+                         " rows for " + std::to_string(logits_) + " logits");
+    }
+    B::copy(*m, dst);
+    cols = m->cols();
+  }
+
+  std::size_t logits_ = 0;
+  std::size_t used_ = 0;
+  std::vector<entry> entries_;
+};
+
+namespace detail {
+template <class Model>
+using logit_gradients_member_t = decltype(std::declval<Model&>().logit_gradients(
+    std::declval<const typename Model::workspace&>(), std::declval<logit_gradients<typename Model::backend>&>()));
+template <class Model>
+using logit_gradients_named_t = decltype(&Model::logit_gradients);
+}  // namespace detail
+
+/// True when Model has the optional logit_gradients(workspace, out) member.
+template <class Model>
+inline constexpr bool has_logit_gradients_v = traits::is_detected_v<detail::logit_gradients_member_t, Model>;
+
+/// A member named logit_gradients with another signature is a mistake, not "no hook": say so
+/// instead of silently taking the slow path.
+template <class Model>
+constexpr bool check_logit_gradients() {
+  DENOISE_STATIC_CHECK((has_logit_gradients_v<Model> ||
+                        !traits::is_detected_v<detail::logit_gradients_named_t, Model>),
+                       "denoise: Model::logit_gradients must be 'void logit_gradients(const workspace&, "
+                       "nn::logit_gradients<B>&)'; see docs/policies/model.md (Per-sample gradients)");
+  return true;
+}
+
+}  // namespace nn
+}  // namespace denoise
