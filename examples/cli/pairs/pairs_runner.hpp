@@ -1,9 +1,14 @@
-// pairs_runner<Model, Loss, Backend>: the compile-time side of the pairs family. One
-// Trainer<Model, Loss, pairs_denoiser> per instantiation, whatever the number of methods.
+// pairs_runner<Model, Loss, Backend, Denoiser, Evaluator>: the compile-time side of the pairs
+// family. One Trainer<Model, Loss, Denoiser, Adam, Evaluator> per instantiation, whatever the
+// number of methods: pairs_denoiser with the ranking evaluator for the weighting methods
+// (pairs_eigen.cpp), pairs_representation_denoiser with RankingWithAuc for the methods that read
+// the model's representation (pairs_representation_eigen.cpp), so that only their Trainer
+// computes it.
 //
 // Model selection follows the papers' protocol without touching the test split: the epoch with the
 // best validation metric (--monitor), or with --select-every the step with the lowest validation
-// loss (pairs_training.hpp), is restored, then evaluated once on the clean test set.
+// loss (pairs_training.hpp), is restored, then evaluated once on the clean test set. A method's
+// report (weighting_state::report) becomes the run's "method_report".
 #pragma once
 
 #include <chrono>
@@ -13,7 +18,6 @@
 #include <type_traits>
 
 #include <denoise/core/random.hpp>
-#include <denoise/data/uniform_negative_sampler.hpp>
 #include <denoise/nn/optim/adam.hpp>
 #include <denoise/train/train.hpp>
 
@@ -25,7 +29,24 @@
 
 namespace denoise_cli {
 
-template <class Model, class Loss, class Backend>
+/// The validation and test targets of a runner's Evaluator, built from the prepared data (the
+/// evaluator's own header specializes it when its targets need more, as RankingWithAuc's do).
+template <class Evaluator>
+class pairs_targets;
+
+template <>
+class pairs_targets<denoise::train::evaluators::Ranking> {
+ public:
+  explicit pairs_targets(const prepared_data& d) : d_(d) {}
+  denoise::train::ranking_target validation() const { return d_.validation_target(); }
+  denoise::train::ranking_target test() const { return d_.test_target(); }
+
+ private:
+  const prepared_data& d_;
+};
+
+template <class Model, class Loss, class Backend, class Denoiser = pairs_denoiser,
+          class Evaluator = denoise::train::evaluators::Ranking>
 class pairs_runner final : public pairs_runner_base {
   static_assert(std::is_same<typename Model::backend, Backend>::value, "a pairs runner trains a model on its own backend");
 
@@ -37,14 +58,17 @@ class pairs_runner final : public pairs_runner_base {
     const auto started = std::chrono::steady_clock::now();
     const train::trainer_options o = pairs_trainer_options(c, s, seed);
     const run_info info{d.split.train, d.n_items(), o.positives_per_batch(), c.epochs};
-    train::Trainer<Model, Loss, pairs_denoiser, denoise::nn::Adam<Backend>> trainer(
-        model, denoise::nn::Adam<Backend>(pairs_adam(c)), pairs_denoiser(method, info), o);
+    const Denoiser denoiser(method, info);
+    train::Trainer<Model, Loss, Denoiser, denoise::nn::Adam<Backend>, Evaluator> trainer(
+        model, denoise::nn::Adam<Backend>(pairs_adam(c)), denoiser, o);
+    const pairs_targets<Evaluator> targets(d);
     method_run out;
     out.method = method_name;
     out.seed = seed;
-    fit_with_selection<Backend>(trainer, c, d, d.validation_target(), seed, out);
-    out.test = trainer.evaluate(d.test_target()).metrics();
+    fit_with_selection<Backend>(trainer, c, d, targets.validation(), seed, out);
+    out.test = trainer.evaluate(targets.test()).metrics();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    out.write_report = denoiser.report_slot();  // the trainer's copy shares the slot
     return out;
   }
 };
