@@ -82,3 +82,10 @@ denoise_cli_refusal(controller_needs_representation
                     --methods normal,autodenoise-s --model neumf)
 denoise_cli_refusal(controller_select_every "field '--select-every': does not apply to autodenoise-h"
                     --methods autodenoise-h --select-every 10)
+# --plot with a controller draws its own figure (reward, baseline, weights per epoch).
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/cli_controller_plot)
+add_test(NAME cli.controller_plot
+         COMMAND denoise_cli --methods autodenoise-s --model mf --epochs 2 --synthetic-users 60 --synthetic-items 80
+                 --synthetic-positives 10 --plot ${CMAKE_CURRENT_BINARY_DIR}/cli_controller_plot/run)
+set_tests_properties(cli.controller_plot PROPERTIES LABELS integration
+                     PASS_REGULAR_EXPRESSION "plot: [^\n]*cli_controller_plot/run_autodenoise-s_report\\.svg")

@@ -75,7 +75,9 @@ const std::vector<flag_spec> output_flags{
     {"--out", "FILE.json", "machine-readable result (format: README.md, \"Result file\")"},
     {"--export-weights", "FILE", "per-sample weight and loss of the first seed's runs with the noise\n"
                                  "flag (.csv or .npy); one file per method: FILE with the method inserted"},
-    {"--plot", "PREFIX", "SVG figures: PREFIX_curve.svg, PREFIX_<method>_loss.svg"},
+    {"--plot", "PREFIX",
+     "SVG figures: PREFIX_curve.svg, PREFIX_<method>_loss.svg, and PREFIX_<method>_report.svg for\n"
+     "autodenoise-h/-s (reward, baseline, weights of true vs false positives per epoch)"},
     {"--help", "", "this text"},
     {"--version", "", "the library version"},
 };

@@ -75,7 +75,10 @@ void check_output_paths(const flags& f, const experiment& e) {
   if (f.has("--plot")) {
     const std::string prefix = f.text("--plot", "");
     outputs.emplace_back("--plot", prefix + "_curve.svg");
-    for (const auto& method : e.config.methods) outputs.emplace_back("--plot", prefix + "_" + method + "_loss.svg");
+    for (const auto& method : e.config.methods) {
+      outputs.emplace_back("--plot", prefix + "_" + method + "_loss.svg");
+      if (e.method(method).draws_figure()) outputs.emplace_back("--plot", prefix + "_" + method + "_report.svg");
+    }
   }
   std::vector<std::pair<std::string, std::string>> seen;  // (file key, what it is)
   if (e.config.given_split()) {
@@ -341,7 +344,8 @@ void export_weights(const std::string& path, const method_run& run, const prepar
 
 /// Figures: `<prefix>_curve.svg` (validation metric per epoch, or with --select-every the validation
 /// loss per scored step; one line per method, first seed)
-/// and `<prefix>_<method>_loss.svg` (final per-sample loss of clean vs noisy training samples).
+/// `<prefix>_<method>_loss.svg` (final per-sample loss of clean vs noisy training samples) and
+/// `<prefix>_<method>_report.svg` for a method with a figure of its own (method_run::figure).
 std::vector<std::string> write_plots(const std::string& prefix, const experiment_config& c,
                                             const std::vector<method_run>& runs, const prepared_data& d) {
   std::vector<std::string> written;
@@ -369,6 +373,17 @@ std::vector<std::string> write_plots(const std::string& prefix, const experiment
   }
   curve.save(prefix + "_curve.svg");
   written.push_back(prefix + "_curve.svg");
+
+  // A method's own figure (the controller's reward, baseline and weights per epoch), first seed.
+  for (const auto& r : runs) {
+    if (r.seed != c.seeds.front() || !r.figure) continue;
+    const method_figure figure = r.figure();
+    svg_plot plot(figure.title, figure.x_label, figure.y_label);
+    for (const auto& line : figure.lines) plot.add_line(line);
+    const std::string path = prefix + "_" + r.method + "_report.svg";
+    plot.save(path);
+    written.push_back(path);
+  }
 
   const auto& train = d.split.train;
   if (train.noisy().empty()) return written;

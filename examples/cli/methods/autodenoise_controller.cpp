@@ -118,6 +118,25 @@ void write_controller_report(denoise::json_writer& w, const char* head, denoise:
   w.end_array();
 }
 
+/// --plot's figure of a run: the reward and the baseline per epoch, and the mean weight of true
+/// and of false positives (when the data has noise flags).
+method_figure controller_figure(const char* head, const std::vector<dm::controller_epoch>& history) {
+  method_figure f{std::string("AutoDenoise (") + head + " head): reward, baseline and mean weights per epoch", "epoch",
+                  "value", {}};
+  plot_series reward{"reward (validation AUC)", {}, {}}, baseline{"baseline", {}, {}};
+  plot_series clean{"mean weight, true positives", {}, {}}, noisy{"mean weight, false positives", {}, {}};
+  for (const auto& e : history) {
+    const double x = static_cast<double>(e.epoch);
+    reward.x.push_back(x), reward.y.push_back(e.reward);
+    baseline.x.push_back(x), baseline.y.push_back(e.baseline);
+    if (std::isfinite(e.mean_weight_clean)) clean.x.push_back(x), clean.y.push_back(e.mean_weight_clean);
+    if (std::isfinite(e.mean_weight_noisy)) noisy.x.push_back(x), noisy.y.push_back(e.mean_weight_noisy);
+  }
+  for (auto* line : {&reward, &baseline, &clean, &noisy})
+    if (!line->x.empty()) f.lines.push_back(std::move(*line));
+  return f;
+}
+
 /// One run of the controller behind pairs_weighting; its report reads the policy's history,
 /// which every copy of the policy shares.
 template <class Head>
@@ -140,6 +159,10 @@ class controller_weighting final : public pairs_weighting {
     };
   }
 
+  std::function<method_figure()> figure() const override {
+    return [policy = policy_, head = head_]() { return controller_figure(head, policy.history()); };
+  }
+
  private:
   policy_type policy_;
   typename policy_type::template State<B> state_;
@@ -154,6 +177,7 @@ class autodenoise_controller_method final : public cli_method {
         select_every_(f.values.integer("--select-every", 0) > 0) {}
 
   bool reads_representation() const override { return true; }
+  bool draws_figure() const override { return true; }
 
   void check(const method_use& use) const override {
     // The reward is each epoch's validation AUC, and --select-every validates no epoch (its

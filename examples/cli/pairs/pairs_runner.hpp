@@ -68,7 +68,8 @@ class pairs_runner final : public pairs_runner_base {
     fit_with_selection<Backend>(trainer, c, d, targets.validation(), seed, out);
     out.test = trainer.evaluate(targets.test()).metrics();
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    out.write_report = denoiser.report_slot();  // the trainer's copy shares the slot
+    out.write_report = denoiser.report_slot();  // the trainer's copy shares the slots
+    out.figure = denoiser.figure_slot();
     return out;
   }
 };

@@ -98,6 +98,9 @@ class cli_method {
   /// its own whose Trainer computes the representation for every batch; the other methods' runner
   /// never does, so they pay nothing for it.
   virtual bool reads_representation() const { return false; }
+  /// True when the method's runs come with a figure of their own (method_run::figure, drawn by
+  /// --plot as <prefix>_<method>_report.svg); declared up front so the path is checked before training.
+  virtual bool draws_figure() const { return false; }
 };
 
 /// A method's one registration.

@@ -19,6 +19,7 @@
 #include <denoise/train/batch_context.hpp>
 #include <denoise/train/epoch_context.hpp>
 
+#include "../harness/method_run.hpp"
 #include "method_registry.hpp"
 
 namespace denoise_cli {
@@ -43,6 +44,8 @@ class weighting_state {
   /// What the run records beyond the trainer's history (the result file's "method_report"),
   /// valid after training: empty for methods that record nothing.
   virtual std::function<void(denoise::json_writer&)> report() const { return {}; }
+  /// The run's own figure (method_run::figure), likewise valid after training; empty for none.
+  virtual std::function<method_figure()> figure() const { return {}; }
 };
 
 /// The state of a library weighting policy behind weighting_state.
@@ -80,10 +83,11 @@ class basic_pairs_denoiser {
   static constexpr const char* name() { return "cli"; }
 
   basic_pairs_denoiser(const cli_method& method, const run_info& run)
-      : method_(&method), run_(&run), report_(std::make_shared<std::function<void(denoise::json_writer&)>>()) {}
+      : method_(&method), run_(&run), outputs_(std::make_shared<run_outputs>()) {}
 
-  /// The method's report of the first state started with this policy (empty until then).
-  const std::function<void(denoise::json_writer&)>& report_slot() const noexcept { return *report_; }
+  /// The method's report and figure of the first state started with this policy (empty until then).
+  const std::function<void(denoise::json_writer&)>& report_slot() const noexcept { return outputs_->report; }
+  const std::function<method_figure()>& figure_slot() const noexcept { return outputs_->figure; }
 
   template <class B>
   class State {
@@ -95,7 +99,10 @@ class basic_pairs_denoiser {
     // The first state is the training run's; a later one (Trainer::loss_on's fresh state) must
     // not replace its report.
     State(const basic_pairs_denoiser& d, std::uint64_t seed) : state_(d.method_->start_pairs(*d.run_, seed)) {
-      if (!*d.report_) *d.report_ = state_->report();
+      if (d.outputs_->taken) return;
+      d.outputs_->report = state_->report();
+      d.outputs_->figure = state_->figure();
+      d.outputs_->taken = true;
     }
 
     template <class Context>
@@ -119,7 +126,12 @@ class basic_pairs_denoiser {
  private:
   const cli_method* method_;
   const run_info* run_;
-  std::shared_ptr<std::function<void(denoise::json_writer&)>> report_;
+  struct run_outputs {
+    std::function<void(denoise::json_writer&)> report;
+    std::function<method_figure()> figure;
+    bool taken = false;
+  };
+  std::shared_ptr<run_outputs> outputs_;  // shared by every copy of the policy
 };
 
 /// The weighting methods that never read the model (every one but the controller).
