@@ -9,39 +9,25 @@
 // positives per epoch) becomes the run's "method_report".
 #pragma once
 
-#include <vector>
-
-#include <denoise/data/csr_index.hpp>
-
 #include "../harness/prepared_data.hpp"
 #include "pairs_runner.hpp"
 #include "ranking_auc_evaluator.hpp"
 
 namespace denoise_cli {
 
-/// Per user, the items of the training and validation interactions (noisy ones too): what the
-/// validation AUC counts neither as a positive nor as a negative.
-inline denoise::data::CsrIndex observed_by_user(const prepared_data& d) {
-  std::vector<denoise::index_t> users, items;
-  for (const auto* part : {&d.split.train, &d.split.validation}) {
-    users.insert(users.end(), part->users().begin(), part->users().end());
-    items.insert(items.end(), part->items().begin(), part->items().end());
-  }
-  return denoise::data::CsrIndex::build(users, items, static_cast<std::size_t>(d.n_users()));
-}
-
 /// RankingWithAuc's targets: the AUC leaves out what the user interacted with in train and
-/// validation; at test the ranking's exclusions (train and validation) already are that.
+/// validation (noisy rows too), which is exactly what the test ranking excludes
+/// (prepared_data::test_holdout), so validation borrows that index; at test the ranking's own
+/// exclusions are it already.
 template <>
 class pairs_targets<RankingWithAuc> {
  public:
-  explicit pairs_targets(const prepared_data& d) : d_(d), observed_(observed_by_user(d)) {}
-  ranking_auc_target validation() const { return {d_.validation_target(), observed_.view()}; }
+  explicit pairs_targets(const prepared_data& d) : d_(d) {}
+  ranking_auc_target validation() const { return {d_.validation_target(), d_.test_holdout.exclude()}; }
   ranking_auc_target test() const { return {d_.test_target(), {}}; }
 
  private:
   const prepared_data& d_;
-  denoise::data::CsrIndex observed_;
 };
 
 /// The runner of the methods that read the representation (MF, GMF: sample_representation).
