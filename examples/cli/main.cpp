@@ -4,12 +4,14 @@
 // and the inverse-frequency heuristic, and prints Recall@20, NDCG@20 and the drop
 // precision/recall against the planted noise. See --help for everything else.
 //
-// This file is the application's driver: it reads the flags (harness/experiment.cpp), hands each
-// (method, seed) run to the task family chosen by --task (registry/task_registry.hpp: one virtual
-// call per run), then prints the table and writes the outputs (harness/report.cpp).
+// This file is the application's driver: it reads the flags (harness/experiment.cpp), asks the
+// task family chosen by --task (registry/task_registry.hpp) for the data of each split and hands it
+// each (method, seed) run (one virtual call per run), then prints the table and writes the outputs
+// (harness/report.cpp; the per-instance exports are the family's).
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <new>
 #include <string>
 #include <utility>
@@ -25,7 +27,6 @@
 #include <denoise/core/version.hpp>
 
 #include "harness/experiment.hpp"
-#include "harness/prepared_data.hpp"
 #include "harness/report.hpp"
 #include "harness/statistics.hpp"
 
@@ -74,14 +75,8 @@ int run(int argc, char** argv) {
   }
 
   // The first seed's data (the only data unless --split-seed per-seed); exports and plots use it.
-  const prepared_data data = prepare_data(config, split_seed_for(config, config.seeds.front()));
-  for (int k : config.ks) {
-    if (static_cast<denoise::index_t>(k) > data.n_items())
-      throw denoise::config_error("cut-off " + std::to_string(k) + " exceeds the " + std::to_string(data.n_items()) +
-                                      " items of the data",
-                                  denoise::location::of_field("--k"));
-  }
-  std::printf("denoise %s | %s\n", denoise::version::string(), data.description.c_str());
+  const std::unique_ptr<task_data> data = e.task->prepare(config, split_seed_for(config, config.seeds.front()));
+  std::printf("denoise %s | %s\n", denoise::version::string(), data->description().c_str());
   std::printf("%s, %zu epochs, seeds:", e.task->describe().c_str(), config.epochs);
   for (auto s : config.seeds) std::printf(" %llu", static_cast<unsigned long long>(s));
   if (config.select_every > 0) {
@@ -93,7 +88,7 @@ int run(int argc, char** argv) {
   std::fflush(stdout);
 
   std::vector<method_run> runs;
-  auto run_one = [&](const prepared_data& d, const std::string& method, std::uint64_t seed) {
+  auto run_one = [&](const task_data& d, const std::string& method, std::uint64_t seed) {
     runs.push_back(e.task->run(config, d, e.method(method), method, seed));
     const auto& r = runs.back();
     double samples_per_second = 0;
@@ -109,14 +104,14 @@ int run(int argc, char** argv) {
   };
   if (!config.split_per_seed) {
     for (const auto& method : config.methods)
-      for (const auto seed : config.seeds) run_one(data, method, seed);
+      for (const auto seed : config.seeds) run_one(*data, method, seed);
   } else {
     // Each seed splits anew: one preparation per seed, every method on it (each method's runs
     // stay in seed order, which the paired test pairs by).
     for (const auto seed : config.seeds) {
       const bool first = seed == config.seeds.front();
-      const prepared_data own = first ? prepared_data{} : prepare_data(config, split_seed_for(config, seed));
-      for (const auto& method : config.methods) run_one(first ? data : own, method, seed);
+      const std::unique_ptr<task_data> own = first ? nullptr : e.task->prepare(config, split_seed_for(config, seed));
+      for (const auto& method : config.methods) run_one(first ? *data : *own, method, seed);
     }
   }
 
@@ -141,29 +136,22 @@ int run(int argc, char** argv) {
     }
     std::printf("\n");
   }
-  if (config.given_split()) {
-    std::printf("\nrecall/precision/ndcg: the test file, all item ids ranked except the user's training and\n"
-                "validation items (SGDL's protocol). ");
-  } else {
-    std::printf("\nrecall/ndcg: clean test set, all items ranked except the user's training and validation items. ");
-  }
-  std::printf("drop_precision: share of\ndropped (weight 0) training positives that are truly noisy; drop_recall: "
-              "share of noisy ones dropped.\n");
+  std::printf("\n%s\n", e.task->table_notes(config).c_str());
 
   if (f.has("--out")) {
-    write_result_json(f.text("--out", ""), e, data.description, runs, columns);
+    write_result_json(f.text("--out", ""), e, data->description(), runs, columns);
     std::printf("result: %s\n", f.text("--out", "").c_str());
   }
   if (f.has("--export-weights")) {
     for (const auto& r : runs) {
       if (r.seed != config.seeds.front()) continue;
       const std::string path = weights_path(f.text("--export-weights", ""), r.method);
-      export_weights(path, r, data);
+      e.task->export_weights(path, r, *data);
       std::printf("weights: %s\n", path.c_str());
     }
   }
   if (f.has("--plot")) {
-    for (const auto& path : write_plots(f.text("--plot", ""), config, runs, data)) std::printf("plot: %s\n", path.c_str());
+    for (const auto& path : write_plots(f.text("--plot", ""), e, runs, *data)) std::printf("plot: %s\n", path.c_str());
   }
   return 0;
 }

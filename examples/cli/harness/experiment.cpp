@@ -6,7 +6,6 @@
 #include <set>
 #include <utility>
 
-#include <denoise/metrics/denoising_quality.hpp>
 
 namespace denoise_cli {
 namespace {
@@ -21,6 +20,8 @@ test metrics (mean ± std over seeds; with 2+ seeds, a paired t-test of each met
 const std::vector<flag_spec> data_flags{
     {"--data", "SOURCE", "synthetic (default) | ml-100k:PATH/u.data | ml-dat:PATH/ratings.dat |\n"
                          "csv:PATH (with --columns, --delimiter, --header) |\n"
+                         "movielens-ctr:DIR (ctr: u.data, u.item, u.user as AutoDenoise encodes them) |\n"
+                         "autodenoise-csv:TRAIN,VALID,TEST (ctr: 8 field columns then the label) |\n"
                          "split:DIR (or sgdl:DIR): SGDL's three files DIR/<name>.train.rating,\n"
                          ".valid.rating, .test.negative (user item flag; flag 0 = noisy), SGDL's\n"
                          "protocol: validation on the noisy valid split, test items ranked\n"
@@ -135,7 +136,17 @@ double skew(const flags& f, const char* name, double fallback) {
   return v;
 }
 
-void parse_data(const flags& f, experiment_config& c) {
+/// The --data kinds by name, as families list them in task_registration::data_sources.
+const std::vector<std::pair<std::string, data_kind>>& data_kinds() {
+  static const std::vector<std::pair<std::string, data_kind>> kinds = {
+      {"synthetic", data_kind::synthetic},         {"ml-100k", data_kind::movielens_100k},
+      {"ml-dat", data_kind::movielens_dat},        {"csv", data_kind::delimited},
+      {"split", data_kind::split_files},           {"sgdl", data_kind::split_files},
+      {"movielens-ctr", data_kind::movielens_ctr}, {"autodenoise-csv", data_kind::ctr_files}};
+  return kinds;
+}
+
+void parse_data(const flags& f, experiment_config& c, const task_registration& task) {
   // Built-in data: a fifth of the positives are planted noise, clicks on items the user truly
   // dislikes (the bottom 20% of their true scores) that lean towards "clickbait" items whose appeal
   // is independent of taste, so the noise is both harmful and, early on, hard to fit.
@@ -150,17 +161,17 @@ void parse_data(const flags& f, experiment_config& c) {
   const std::string data = f.text("--data", "synthetic");
   const auto colon = data.find(':');
   const std::string kind = data.substr(0, colon);
-  if (kind == "synthetic") {
-    c.data.kind = data_kind::synthetic;
-  } else if (colon == std::string::npos) {
-    flags::fail("--data", "expected synthetic, ml-100k:PATH, ml-dat:PATH, csv:PATH or split:DIR (got '" + data + "')");
-  } else {
+  const bool read_here =
+      std::find(task.data_sources.begin(), task.data_sources.end(), kind) != task.data_sources.end() ||
+      (kind == "sgdl" && std::find(task.data_sources.begin(), task.data_sources.end(), "split") != task.data_sources.end());
+  if (!read_here)
+    flags::fail("--data", "--task " + task.name + " reads " + joined(task.data_sources, ", ") + " (got '" + data + "')");
+  const auto known = std::find_if(data_kinds().begin(), data_kinds().end(),
+                                  [&](const std::pair<std::string, data_kind>& k) { return k.first == kind; });
+  c.data.kind = known->second;  // every name a family may list is in data_kinds()
+  if (c.data.kind != data_kind::synthetic) {
+    if (colon == std::string::npos) flags::fail("--data", "expected " + kind + ":PATH (got '" + data + "')");
     c.data.path = data.substr(colon + 1);
-    if (kind == "ml-100k") c.data.kind = data_kind::movielens_100k;
-    else if (kind == "ml-dat") c.data.kind = data_kind::movielens_dat;
-    else if (kind == "csv") c.data.kind = data_kind::delimited;
-    else if (kind == "split" || kind == "sgdl") c.data.kind = data_kind::split_files;
-    else flags::fail("--data", "unknown source '" + kind + "' (synthetic, ml-100k, ml-dat, csv, split)");
   }
   if (c.data.kind == data_kind::delimited) {
     c.data.columns.rating = denoise::data::Column::at(2);
@@ -184,8 +195,9 @@ void parse_data(const flags& f, experiment_config& c) {
   }
   c.data.noisy_below = static_cast<float>(f.number("--noisy-below", 3.0));
   if (f.has("--duplicates")) {
-    if (c.data.kind == data_kind::synthetic || c.data.kind == data_kind::split_files)
-      flags::fail("--duplicates", "only applies to a data file (ml-100k:, ml-dat:, csv:)");
+    if (c.data.kind != data_kind::movielens_100k && c.data.kind != data_kind::movielens_dat &&
+        c.data.kind != data_kind::delimited)
+      flags::fail("--duplicates", "only applies to a file of interactions (ml-100k:, ml-dat:, csv:)");
     const std::string policy = f.text("--duplicates", "error");
     using denoise::data::DuplicatePolicy;
     if (policy == "error") c.data.duplicates = DuplicatePolicy::error;
@@ -295,29 +307,14 @@ void parse_training(const flags& f, experiment_config& c) {
   c.threads = f.integer_as<int>("--threads", 0);
 }
 
-// The table's columns: the ranking metrics of each cut-off (precision too under SGDL's protocol,
-// which reports it) and the drop precision/recall, unless --metrics names them. A name no run
-// reports is an error, not a column of "-".
-std::vector<std::string> parse_columns(const flags& f, const experiment_config& c) {
-  std::vector<std::string> known;
-  for (int k : c.ks)
-    for (const char* m : {"recall@", "precision@", "f1@", "ndcg@", "hit_rate@"}) known.push_back(m + std::to_string(k));
-  for (const auto& m : denoise::metrics::denoising_report{}.metrics()) known.push_back(m.name);
-  std::vector<std::string> columns;
-  for (int k : c.ks) {
-    const std::string at = "@" + std::to_string(k);
-    columns.push_back("recall" + at);
-    if (c.given_split()) columns.push_back("precision" + at);
-    columns.push_back("ndcg" + at);
-  }
-  columns.push_back("drop_precision");
-  columns.push_back("drop_recall");
-  columns = f.list("--metrics", columns);
+// The table's columns: the family's defaults unless --metrics names them. A name no run reports is
+// an error, not a column of "-".
+std::vector<std::string> parse_columns(const flags& f, const experiment_config& c, const task_family& task) {
+  const std::vector<std::string> known = task.metric_names(c);
+  std::vector<std::string> columns = f.list("--metrics", task.default_columns(c));
   for (auto it = columns.begin(); it != columns.end(); ++it) {
     if (std::find(known.begin(), known.end(), *it) == known.end())
-      flags::fail("--metrics", "no run reports '" + *it + "' (with --k " + std::to_string(c.ks.front()) +
-                                   ": recall@K, precision@K, f1@K, ndcg@K, hit_rate@K for each K of --k, " +
-                                   "drop_precision, drop_recall, drop_f1, ...)");
+      flags::fail("--metrics", "no run reports '" + *it + "' (--task " + c.task + " reports " + joined(known, ", ") + ")");
     if (std::find(columns.begin(), it, *it) != it) flags::fail("--metrics", "'" + *it + "' is listed twice");
   }
   return columns;
@@ -363,7 +360,7 @@ experiment parse_experiment(const flags& f) {
     }
   }
 
-  parse_data(f, c);
+  parse_data(f, c, *task);
   parse_split(f, c);
   parse_training(f, c);
 
@@ -380,9 +377,12 @@ experiment parse_experiment(const flags& f) {
 
   e.task = task->make(f, c);
   c.validate();
-  e.columns = parse_columns(f, c);
-  std::vector<const cli_method*> selected;
-  for (const auto& name : c.methods) selected.push_back(&e.method(name));
+  e.columns = parse_columns(f, c, *e.task);
+  std::vector<selected_method> selected;
+  for (const auto& name : c.methods) {
+    if (!e.method(name).runs_in(c.task)) flags::fail("--methods", name + " does not run in --task " + c.task);
+    selected.push_back({name, &e.method(name)});
+  }
   e.task->check(selected);
   return e;
 }

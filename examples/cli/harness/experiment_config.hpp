@@ -18,8 +18,10 @@
 namespace denoise_cli {
 
 /// split_files: a split shipped as three files (SGDL's `<name>.train.rating`, `.valid.rating`,
-/// `.test.negative` in one folder), evaluated with SGDL's protocol (prepared_data.cpp).
-enum class data_kind { synthetic, movielens_100k, movielens_dat, delimited, split_files };
+/// `.test.negative` in one folder), evaluated with SGDL's protocol (pairs/prepared_data.cpp).
+/// movielens_ctr: a MovieLens folder encoded as CTR feature fields; ctr_files: the AutoDenoise
+/// CSV files TRAIN,VALID,TEST (--task ctr). Which family reads which: task_registration::data_sources.
+enum class data_kind { synthetic, movielens_100k, movielens_dat, delimited, split_files, movielens_ctr, ctr_files };
 enum class split_kind { random, chronological, leave_last };
 
 struct data_config {
@@ -63,8 +65,8 @@ struct experiment_config {
   int threads = 0;                  ///< OpenMP threads (0: default)
 
   bool synthetic() const noexcept { return data.kind == data_kind::synthetic; }
-  /// The data come split (--data split:DIR): the split flags do not apply.
-  bool given_split() const noexcept { return data.kind == data_kind::split_files; }
+  /// The data come split (--data split:DIR, autodenoise-csv:...): the split flags do not apply.
+  bool given_split() const noexcept { return data.kind == data_kind::split_files || data.kind == data_kind::ctr_files; }
 
   void validate() const {
     auto fail = [](const std::string& field, const std::string& why) {
@@ -83,5 +85,10 @@ struct experiment_config {
     if (threads < 0) fail("--threads", "must be >= 0");
   }
 };
+
+/// The split seed of a training seed's run: --split-seed, or 2024 + seed with per-seed.
+inline std::uint64_t split_seed_for(const experiment_config& c, std::uint64_t seed) {
+  return c.split_per_seed ? 2024 + seed : c.split_seed;
+}
 
 }  // namespace denoise_cli

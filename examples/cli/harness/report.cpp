@@ -12,7 +12,6 @@
 #include <denoise/core/atomic_file.hpp>
 #include <denoise/core/json_writer.hpp>
 #include <denoise/core/version.hpp>
-#include <denoise/data/detail/npy_reader.hpp>
 #include <denoise/data/split_files.hpp>
 
 #include "statistics.hpp"
@@ -62,6 +61,27 @@ std::string file_key(const std::string& path) {
   return ec ? path : canonical.lexically_normal().string();
 }
 
+/// The files --data reads.
+std::vector<std::string> input_files(const data_config& d) {
+  switch (d.kind) {
+    case data_kind::synthetic: return {};
+    case data_kind::split_files: {
+      const auto paths = denoise::data::sgdl_split_paths(d.path);
+      return {paths.train, paths.validation, paths.test};
+    }
+    case data_kind::movielens_ctr: return {d.path + "/u.data", d.path + "/u.item", d.path + "/u.user"};
+    case data_kind::ctr_files: {
+      std::vector<std::string> files(1);
+      for (char ch : d.path) {
+        if (ch == ',') files.emplace_back();
+        else files.back().push_back(ch);
+      }
+      return files;
+    }
+    default: return {d.path};
+  }
+}
+
 }  // namespace
 
 void check_output_paths(const flags& f, const experiment& e) {
@@ -76,18 +96,15 @@ void check_output_paths(const flags& f, const experiment& e) {
     const std::string prefix = f.text("--plot", "");
     outputs.emplace_back("--plot", prefix + "_curve.svg");
     for (const auto& method : e.config.methods) {
-      outputs.emplace_back("--plot", prefix + "_" + method + "_loss.svg");
+      for (const auto& figure : e.task->figure_names())
+        outputs.emplace_back("--plot", prefix + "_" + method + "_" + figure + ".svg");
       if (e.method(method).draws_figure()) outputs.emplace_back("--plot", prefix + "_" + method + "_report.svg");
     }
   }
   std::vector<std::pair<std::string, std::string>> seen;  // (file key, what it is)
-  if (e.config.given_split()) {
-    const auto paths = denoise::data::sgdl_split_paths(e.config.data.path);
-    for (const auto* input : {&paths.train, &paths.validation, &paths.test})
-      seen.emplace_back(file_key(*input), "an input (--data)");
-  } else if (!e.config.synthetic()) {
-    seen.emplace_back(file_key(e.config.data.path), "the input (--data)");
-  }
+  const auto inputs = input_files(e.config.data);
+  for (const auto& input : inputs)
+    seen.emplace_back(file_key(input), inputs.size() == 1 ? "the input (--data)" : "an input (--data)");
   for (const auto& [flag, path] : outputs) {
     if (path.empty()) flags::fail(flag, "needs a file name");
     std::error_code ec;
@@ -132,9 +149,10 @@ std::vector<double> per_seed(const std::vector<method_run>& runs, const std::str
 // training loop, the seeds, and what built the binary.
 static void write_config(denoise::json_writer& w, const experiment& e) {
   const experiment_config& c = e.config;
-  static const char* kinds[] = {"synthetic", "ml-100k", "movielens-dat", "delimited", "split"};
+  static const char* kinds[] = {"synthetic", "ml-100k", "movielens-dat", "delimited", "split", "movielens-ctr",
+                                "autodenoise-csv"};
   static const char* splits[] = {"random", "chronological", "leave-last"};
-  static_assert(sizeof kinds / sizeof kinds[0] == static_cast<int>(data_kind::split_files) + 1,
+  static_assert(sizeof kinds / sizeof kinds[0] == static_cast<int>(data_kind::ctr_files) + 1,
                 "write_config: a data_kind without a name in the result file");
   w.begin_object()
       .field("data", kinds[static_cast<int>(c.data.kind)])
@@ -153,7 +171,8 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
         .field("timestamp", column(c.data.columns.timestamp))
         .end_object();
   }
-  if (c.data.kind != data_kind::synthetic && !c.given_split()) {
+  if (c.data.kind == data_kind::movielens_100k || c.data.kind == data_kind::movielens_dat ||
+      c.data.kind == data_kind::delimited) {
     static const char* policies[] = {"error", "first", "last", "sum"};
     w.field("duplicates", policies[static_cast<int>(c.data.duplicates)]);
   }
@@ -165,7 +184,7 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
     else w.field("split_seed", static_cast<std::size_t>(c.split_seed));
     w.key("ratios").begin_array().value(c.ratios.train).value(c.ratios.validation).value(c.ratios.test).end_array();
   } else {
-    w.field("split", "given (train/valid/test files, SGDL's protocol)");
+    w.field("split", "given (train/valid/test files)");
   }
   e.task->write_config(w);
   for (const auto& m : e.methods) m.method->write_config(w);
@@ -298,56 +317,13 @@ void write_result_json(const std::string& path, const experiment& e, const std::
   });
 }
 
-/// Per training instance of one run: instance, user, item (dense and raw ids), the mean weight and
-/// loss the denoiser saw in the last epoch, and the ground-truth noise flag.
-/// .csv: a header line and one row per training positive. .npy: a float64 array with the columns
-/// [instance, user, item, user_raw, item_raw, weight, loss, noisy].
-void export_weights(const std::string& path, const method_run& run, const prepared_data& d) {
-  const auto& train = d.split.train;
-  const auto n = train.size();
-  const bool npy = path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
-  auto weight_of = [&](std::size_t r) {
-    const auto id = static_cast<std::size_t>(train.instances()[r]);
-    return id < run.fit.instance_weights.size() ? run.fit.instance_weights[id] : std::numeric_limits<float>::quiet_NaN();
-  };
-  auto loss_of = [&](std::size_t r) {
-    const auto id = static_cast<std::size_t>(train.instances()[r]);
-    return id < run.fit.instance_losses.size() ? run.fit.instance_losses[id] : std::numeric_limits<float>::quiet_NaN();
-  };
-  if (npy) {
-    std::vector<double> table;
-    table.reserve(n * 8);
-    for (std::size_t r = 0; r < n; ++r) {
-      table.push_back(static_cast<double>(train.instances()[r]));
-      table.push_back(train.users()[r]);
-      table.push_back(train.items()[r]);
-      table.push_back(static_cast<double>(train.user_ids().raw_of(train.users()[r])));
-      table.push_back(static_cast<double>(train.item_ids().raw_of(train.items()[r])));
-      table.push_back(static_cast<double>(weight_of(r)));
-      table.push_back(static_cast<double>(loss_of(r)));
-      table.push_back(train.noisy().empty() ? 0.0 : train.noisy()[r]);
-    }
-    denoise::atomic_write_bytes(path, denoise::data::detail::npy_bytes(table, {n, 8}, "<f8"));
-    return;
-  }
-  denoise::write_file_atomically(path, [&](std::ostream& out) {
-    out << "instance,user,item,user_raw,item_raw,weight,loss,noisy\n";
-    char buffer[64];
-    for (std::size_t r = 0; r < n; ++r) {
-      out << train.instances()[r] << ',' << train.users()[r] << ',' << train.items()[r] << ','
-          << train.user_ids().raw_of(train.users()[r]) << ',' << train.item_ids().raw_of(train.items()[r]) << ',';
-      std::snprintf(buffer, sizeof buffer, "%.6g,%.6g,", static_cast<double>(weight_of(r)), static_cast<double>(loss_of(r)));
-      out << buffer << (train.noisy().empty() ? 0 : static_cast<int>(train.noisy()[r])) << '\n';
-    }
-  });
-}
-
 /// Figures: `<prefix>_curve.svg` (validation metric per epoch, or with --select-every the validation
-/// loss per scored step; one line per method, first seed)
-/// `<prefix>_<method>_loss.svg` (final per-sample loss of clean vs noisy training samples) and
-/// `<prefix>_<method>_report.svg` for a method with a figure of its own (method_run::figure).
-std::vector<std::string> write_plots(const std::string& prefix, const experiment_config& c,
-                                            const std::vector<method_run>& runs, const prepared_data& d) {
+/// loss per scored step; one line per method, first seed), `<prefix>_<method>_report.svg` for a
+/// method with a figure of its own (method_run::figure), and the family's figures of each run
+/// (task_family::write_figures; pairs: the loss of clean vs noisy training samples).
+std::vector<std::string> write_plots(const std::string& prefix, const experiment& e, const std::vector<method_run>& runs,
+                                     const task_data& d) {
+  const experiment_config& c = e.config;
   std::vector<std::string> written;
   // --select-every: the curve is what selection saw, the validation loss at each scored step.
   const bool by_step = c.select_every > 0;
@@ -363,9 +339,9 @@ std::vector<std::string> write_plots(const std::string& prefix, const experiment
           s.y.push_back(p.score);
         }
       } else {
-        for (const auto& e : r.fit.history) {
-          s.x.push_back(static_cast<double>(e.epoch));
-          s.y.push_back(e.value(c.monitor));
+        for (const auto& epoch : r.fit.history) {
+          s.x.push_back(static_cast<double>(epoch.epoch));
+          s.y.push_back(epoch.value(c.monitor));
         }
       }
       curve.add_line(std::move(s));
@@ -374,32 +350,17 @@ std::vector<std::string> write_plots(const std::string& prefix, const experiment
   curve.save(prefix + "_curve.svg");
   written.push_back(prefix + "_curve.svg");
 
-  // A method's own figure (the controller's reward, baseline and weights per epoch), first seed.
-  for (const auto& r : runs) {
-    if (r.seed != c.seeds.front() || !r.figure) continue;
-    const method_figure figure = r.figure();
-    svg_plot plot(figure.title, figure.x_label, figure.y_label);
-    for (const auto& line : figure.lines) plot.add_line(line);
-    const std::string path = prefix + "_" + r.method + "_report.svg";
-    plot.save(path);
-    written.push_back(path);
-  }
-
-  const auto& train = d.split.train;
-  if (train.noisy().empty()) return written;
   for (const auto& r : runs) {
     if (r.seed != c.seeds.front()) continue;
-    std::vector<double> clean, noisy;
-    for (std::size_t row = 0; row < train.size(); ++row) {
-      const auto id = static_cast<std::size_t>(train.instances()[row]);
-      if (id >= r.fit.instance_losses.size()) continue;
-      (train.noisy()[row] ? noisy : clean).push_back(static_cast<double>(r.fit.instance_losses[id]));
+    if (r.figure) {  // the method's own figure (the controller's reward, baseline and weights per epoch)
+      const method_figure figure = r.figure();
+      svg_plot plot(figure.title, figure.x_label, figure.y_label);
+      for (const auto& line : figure.lines) plot.add_line(line);
+      const std::string path = prefix + "_" + r.method + "_report.svg";
+      plot.save(path);
+      written.push_back(path);
     }
-    auto plot = svg_plot::distributions(r.method + ": training loss of clean vs noisy interactions (last epoch)",
-                                        "per-sample loss", {{"clean", clean}, {"noisy", noisy}});
-    const std::string path = prefix + "_" + r.method + "_loss.svg";
-    plot.save(path);
-    written.push_back(path);
+    for (auto& path : e.task->write_figures(prefix, r, d)) written.push_back(std::move(path));
   }
   return written;
 }

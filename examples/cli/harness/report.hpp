@@ -1,6 +1,6 @@
-// What an experiment leaves behind: the machine-readable result (JSON), the per-sample weights
-// with the ground-truth noise flag beside them (CSV or .npy), and SVG figures. Every file is
-// written atomically (report.cpp).
+// What an experiment leaves behind: the machine-readable result (JSON) and SVG figures; the
+// per-instance exports are the family's (task_family::export_weights). Every file is written
+// atomically (report.cpp).
 #pragma once
 
 #include <string>
@@ -10,7 +10,6 @@
 
 #include "experiment.hpp"
 #include "method_run.hpp"
-#include "prepared_data.hpp"
 
 namespace denoise_cli {
 
@@ -38,15 +37,10 @@ std::vector<double> per_seed(const std::vector<method_run>& runs, const std::str
 void write_result_json(const std::string& path, const experiment& e, const std::string& data_description,
                        const std::vector<method_run>& runs, const std::vector<std::string>& summary_metrics);
 
-/// Per training instance of one run: instance, user, item (dense and raw ids), the mean weight and
-/// loss the denoiser saw in the last epoch, and the ground-truth noise flag.
-/// .csv: a header line and one row per training positive. .npy: a float64 array with the columns
-/// [instance, user, item, user_raw, item_raw, weight, loss, noisy].
-void export_weights(const std::string& path, const method_run& run, const prepared_data& d);
-
-/// Figures: `<prefix>_curve.svg` (validation metric per epoch, one line per method, first seed)
-/// and `<prefix>_<method>_loss.svg` (final per-sample loss of clean vs noisy training samples).
-std::vector<std::string> write_plots(const std::string& prefix, const experiment_config& c,
-                                     const std::vector<method_run>& runs, const prepared_data& d);
+/// Figures: `<prefix>_curve.svg` (the validation metric per epoch, one line per method, first seed),
+/// `<prefix>_<method>_report.svg` (a method's own figure) and the family's figures of each run
+/// (task_family::write_figures). Returns the paths written.
+std::vector<std::string> write_plots(const std::string& prefix, const experiment& e, const std::vector<method_run>& runs,
+                                     const task_data& d);
 
 }  // namespace denoise_cli

@@ -2,10 +2,10 @@
 // training positive from its state [e_u || e_i || loss || epoch] and learns from the validation AUC
 // once per epoch (methods::AutoDenoiseController with HardHead / SoftHead; ALGORITHMS.md §4).
 //
-// The controller reads the model's per-row representation, so the pairs family trains these two
-// with a runner of its own (pairs/pairs_representation_runner.hpp: MF and GMF, the models with
-// sample_representation) whose validation also reports "auc", the reward (rl::ValidationMetric
-// "auc"). Other models are refused before training, naming --model. Not in the default --methods
+// The controller reads the model's per-row representation, so a family trains these two with a
+// runner of its own whose validation also reports "auc", the reward (rl::ValidationMetric "auc"):
+// pairs (pairs/pairs_representation_runner.hpp: MF and GMF, the models with sample_representation)
+// and seq (MF, GRU4Rec, SASRec). Other models are refused before training, naming --model. Not in the default --methods
 // list. The run's "method_report" holds, per epoch, the reward, the baseline the advantage used,
 // the advantage, the mean weight, and the mean weight of true vs false positives (the data's noise
 // flags: rating below --noisy-below, or the planted noise; reporting only, never seen by the
@@ -21,8 +21,8 @@
 
 #include <denoise/backends/eigen.hpp>
 #include <denoise/core/error.hpp>
-#include <denoise/data/interactions.hpp>
 #include <denoise/data/pair_batch.hpp>
+#include <denoise/data/sequence_batch.hpp>
 #include <denoise/methods/autodenoise_controller/autodenoise_controller.hpp>
 
 #include "../registry/weighting.hpp"
@@ -86,14 +86,14 @@ controller_settings read_controller_settings(const flags& v) {
 }
 
 /// Ground-truth noise flags by instance id (0 clean, 1 noisy, 2 no flag), for the report only.
-std::vector<std::uint8_t> noise_flags_by_instance(const denoise::data::Interactions& train) {
+std::vector<std::uint8_t> noise_flags_by_instance(const run_info& run) {
   std::vector<std::uint8_t> flags;
-  if (train.noisy().empty()) return flags;
+  if (run.noisy.empty()) return flags;
   std::size_t size = 0;
-  for (auto id : train.instances()) size = std::max(size, static_cast<std::size_t>(id) + 1);
+  for (auto id : run.instances) size = std::max(size, static_cast<std::size_t>(id) + 1);
   flags.assign(size, 2);
-  for (std::size_t r = 0; r < train.size(); ++r)
-    flags[static_cast<std::size_t>(train.instances()[r])] = train.noisy()[r] != 0 ? 1 : 0;
+  for (std::size_t r = 0; r < run.instances.size(); ++r)
+    flags[static_cast<std::size_t>(run.instances[r])] = run.noisy[r] != 0 ? 1 : 0;
   return flags;
 }
 
@@ -137,12 +137,13 @@ method_figure controller_figure(const char* head, const std::vector<dm::controll
   return f;
 }
 
-/// One run of the controller behind pairs_weighting; its report reads the policy's history,
-/// which every copy of the policy shares.
-template <class Head>
-class controller_weighting final : public pairs_weighting {
+/// One run of the controller behind a family's weighting_state (pairs or sequences); its report
+/// reads the policy's history, which every copy of the policy shares.
+template <class Erased, class Head>
+class controller_weighting final : public Erased {
   using policy_type = dm::AutoDenoiseController<Head>;
   using B = eigen_backend;
+  using input = typename Erased::input;
 
  public:
   controller_weighting(policy_type policy, std::uint64_t seed, const char* head, denoise::index_t actions)
@@ -210,21 +211,30 @@ class autodenoise_controller_method final : public cli_method {
         .field("controller_reward", "auc");
   }
 
+  bool runs_in(const std::string& task) const override { return task == "pairs" || task == "seq"; }
   std::unique_ptr<pairs_weighting> start_pairs(const run_info& run, std::uint64_t seed) const override {
+    return start<pairs_weighting>(run, seed);
+  }
+  std::unique_ptr<sequence_weighting> start_sequences(const run_info& run, std::uint64_t seed) const override {
+    return start<sequence_weighting>(run, seed);
+  }
+
+ private:
+  template <class Erased>
+  std::unique_ptr<Erased> start(const run_info& run, std::uint64_t seed) const {
     denoise::rl::MovingAverage baseline(s_.baseline_decay);
     baseline.start_at_first_reward(s_.baseline_from_first_reward);
     const denoise::rl::ValidationMetric reward("auc");
     if (head_ == controller_head::hard) {
       dm::AutoDenoiseController<dm::HardHead> policy(dm::HardHead(s_.actions), s_.options, reward, baseline);
-      policy.set_noise_flags(noise_flags_by_instance(run.train));
-      return std::make_unique<controller_weighting<dm::HardHead>>(std::move(policy), seed, "hard", s_.actions);
+      policy.set_noise_flags(noise_flags_by_instance(run));
+      return std::make_unique<controller_weighting<Erased, dm::HardHead>>(std::move(policy), seed, "hard", s_.actions);
     }
     dm::AutoDenoiseController<dm::SoftHead> policy(dm::SoftHead(s_.soft_scale), s_.options, reward, baseline);
-    policy.set_noise_flags(noise_flags_by_instance(run.train));
-    return std::make_unique<controller_weighting<dm::SoftHead>>(std::move(policy), seed, "soft", 0);
+    policy.set_noise_flags(noise_flags_by_instance(run));
+    return std::make_unique<controller_weighting<Erased, dm::SoftHead>>(std::move(policy), seed, "soft", 0);
   }
 
- private:
   const char* name() const { return head_ == controller_head::hard ? "autodenoise-h" : "autodenoise-s"; }
 
   controller_head head_;

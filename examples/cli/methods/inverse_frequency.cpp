@@ -1,7 +1,7 @@
 // "inverse-frequency": a heuristic baseline that weights each positive by the inverse of its
 // item's training frequency (methods::InverseFrequency).
 #include <denoise/backends/eigen.hpp>
-#include <denoise/data/interactions.hpp>
+#include <denoise/data/sequence_batch.hpp>
 #include <denoise/methods/heuristic/inverse_frequency.hpp>
 
 #include "../registry/weighting.hpp"
@@ -11,9 +11,13 @@ namespace {
 
 class inverse_frequency final : public cli_method {
  public:
+  bool runs_in(const std::string& task) const override { return task == "pairs" || task == "seq"; }
   std::unique_ptr<pairs_weighting> start_pairs(const run_info& run, std::uint64_t seed) const override {
-    return start_policy<pairs_weighting>(
-        denoise::methods::InverseFrequency(run.train.items(), run.train.labels(), run.n_items), seed);
+    return start_policy<pairs_weighting>(denoise::methods::InverseFrequency(run.items, run.labels, run.n_items), seed);
+  }
+  std::unique_ptr<sequence_weighting> start_sequences(const run_info& run, std::uint64_t seed) const override {
+    return start_policy<sequence_weighting>(denoise::methods::InverseFrequency(run.items, run.labels, run.n_items),
+                                            seed);
   }
 };
 

@@ -4,7 +4,8 @@
 #include <string>
 
 #include <denoise/backends/eigen.hpp>
-#include <denoise/data/interactions.hpp>
+#include <denoise/data/field_batch.hpp>
+#include <denoise/data/sequence_batch.hpp>
 #include <denoise/methods/adt/truncated_loss.hpp>
 
 #include "../registry/weighting.hpp"
@@ -40,25 +41,34 @@ class truncated_loss final : public cli_method {
         .field("drop_ramp", static_cast<std::size_t>(ramp_));
   }
 
+  bool runs_in(const std::string& task) const override { return task == "pairs" || task == "seq" || task == "ctr"; }
   std::unique_ptr<pairs_weighting> start_pairs(const run_info& run, std::uint64_t seed) const override {
-    namespace m = denoise::methods;
-    std::uint64_t ramp = ramp_;
-    if (ramp == 0) {  // auto: reach the maximum drop rate a quarter of the way through the run
-      std::size_t positives = 0;
-      for (float label : run.train.labels()) positives += label > 0.0f ? 1u : 0u;
-      const std::size_t per_epoch = (positives + run.batch_size - 1) / run.batch_size;
-      ramp = std::max<std::uint64_t>(1, per_epoch * run.epochs / 4);
-    }
-    if (schedule_ == "exponential") {
-      return start_policy<pairs_weighting>(
-          m::TruncatedLoss<m::exponential_drop_schedule>(m::exponential_drop_schedule(max_rate_, static_cast<double>(ramp))),
-          seed);
-    }
-    return start_policy<pairs_weighting>(
-        m::TruncatedLoss<m::linear_drop_schedule>(m::linear_drop_schedule(max_rate_, ramp)), seed);
+    return start<pairs_weighting>(run, seed);
+  }
+  std::unique_ptr<sequence_weighting> start_sequences(const run_info& run, std::uint64_t seed) const override {
+    return start<sequence_weighting>(run, seed);
+  }
+  std::unique_ptr<field_weighting> start_fields(const run_info& run, std::uint64_t seed) const override {
+    return start<field_weighting>(run, seed);
   }
 
  private:
+  template <class Erased>
+  std::unique_ptr<Erased> start(const run_info& run, std::uint64_t seed) const {
+    namespace m = denoise::methods;
+    std::uint64_t ramp = ramp_;
+    if (ramp == 0) {  // auto: reach the maximum drop rate a quarter of the way through the run
+      const std::size_t per_epoch = (run.positives() + run.batch_size - 1) / run.batch_size;
+      ramp = std::max<std::uint64_t>(1, per_epoch * run.epochs / 4);
+    }
+    if (schedule_ == "exponential") {
+      return start_policy<Erased>(
+          m::TruncatedLoss<m::exponential_drop_schedule>(m::exponential_drop_schedule(max_rate_, static_cast<double>(ramp))),
+          seed);
+    }
+    return start_policy<Erased>(m::TruncatedLoss<m::linear_drop_schedule>(m::linear_drop_schedule(max_rate_, ramp)), seed);
+  }
+
   std::string schedule_;
   double max_rate_ = 0.2;
   std::uint64_t ramp_ = 0;  ///< ε_N (linear) or τ (exponential), in iterations; 0: a quarter of the run

@@ -9,7 +9,10 @@
 #include <utility>
 #include <vector>
 
-#include "../harness/prepared_data.hpp"
+#include <denoise/metrics/denoising_quality.hpp>
+
+#include "pairs_outputs.hpp"
+#include "prepared_data.hpp"
 #include "../registry/task_registry.hpp"
 #include "pairs_runner_base.hpp"
 
@@ -37,8 +40,8 @@ class pairs_family final : public task_family {
     return "model " + s_.model + ", loss " + s_.loss + ", " + std::to_string(s_.negatives) + " negative(s)";
   }
 
-  void check(const std::vector<const cli_method*>& selected) const override {
-    for (const auto* m : selected) {
+  void check(const std::vector<selected_method>& selected) const override {
+    for (const auto& [name, m] : selected) {
       m->check(pairs_method_use(s_));
       if (select_every_ && m->sgdl() != nullptr) {
         throw denoise::config_error("does not apply to sgdl, which selects in phase II on --monitor every "
@@ -57,8 +60,13 @@ class pairs_family final : public task_family {
         .field("negatives", s_.negatives);
   }
 
-  method_run run(const experiment_config& config, const prepared_data& data, const cli_method& method,
+  std::unique_ptr<task_data> prepare(const experiment_config& config, std::uint64_t split_seed) const override {
+    return std::make_unique<prepared_data>(prepare_data(config, split_seed));
+  }
+
+  method_run run(const experiment_config& config, const task_data& td, const cli_method& method,
                  const std::string& method_name, std::uint64_t seed) const override {
+    const auto& data = static_cast<const prepared_data&>(td);  // made by prepare() above
     const bool sgdl = method.sgdl() != nullptr;
     const auto* runner = find_pairs_runner(s_.model, s_.loss, s_.backend, pairs_method_level(method));
     if (runner == nullptr)
@@ -68,12 +76,51 @@ class pairs_family final : public task_family {
     return runner->run(s_, config, data, method, method_name, seed);
   }
 
+  // The ranking metrics of each cut-off (precision too under SGDL's protocol, which reports it),
+  // then the drop precision/recall against the noise flags.
+  std::vector<std::string> metric_names(const experiment_config& c) const override {
+    std::vector<std::string> known;
+    for (int k : c.ks)
+      for (const char* m : {"recall@", "precision@", "f1@", "ndcg@", "hit_rate@"}) known.push_back(m + std::to_string(k));
+    for (const auto& m : denoise::metrics::denoising_report{}.metrics()) known.push_back(m.name);
+    return known;
+  }
+  std::vector<std::string> default_columns(const experiment_config& c) const override {
+    std::vector<std::string> columns;
+    for (int k : c.ks) {
+      const std::string at = "@" + std::to_string(k);
+      columns.push_back("recall" + at);
+      if (c.given_split()) columns.push_back("precision" + at);
+      columns.push_back("ndcg" + at);
+    }
+    columns.push_back("drop_precision");
+    columns.push_back("drop_recall");
+    return columns;
+  }
+  std::string table_notes(const experiment_config& c) const override {
+    std::string notes = c.given_split()
+                            ? "recall/precision/ndcg: the test file, all item ids ranked except the user's training and\n"
+                              "validation items (SGDL's protocol). "
+                            : "recall/ndcg: clean test set, all items ranked except the user's training and validation items. ";
+    return notes + "drop_precision: share of\ndropped (weight 0) training positives that are truly noisy; drop_recall: "
+                   "share of noisy ones dropped.";
+  }
+
+  void export_weights(const std::string& path, const method_run& run, const task_data& data) const override {
+    export_pairs_weights(path, run, static_cast<const prepared_data&>(data));
+  }
+  std::vector<std::string> figure_names() const override { return {"loss"}; }
+  std::vector<std::string> write_figures(const std::string& prefix, const method_run& run,
+                                         const task_data& data) const override {
+    return write_loss_figure(prefix, run, static_cast<const prepared_data&>(data));
+  }
+
  private:
   pairs_settings s_;
   bool select_every_;  // --select-every given: sgdl, which selects its own way, is refused
 };
 
-std::unique_ptr<task_family> make_pairs(const flags& f, const experiment_config& config) {
+std::unique_ptr<task_family> make_pairs(const flags& f, experiment_config& config) {
   pairs_settings s;
   s.model = f.text("--model", s.model);
   s.factor = f.integer_as<denoise::index_t>("--factor", s.factor, 1);
@@ -128,6 +175,7 @@ const task_registrar pairs_registration{{
      {"--corruption", "P", "CDAE corruption (default 0.5)"},
      {"--loss", "L", "bce (default) | bpr | softmax"},
      {"--negatives", "K", "sampled negatives per positive (default 1)"}},
+    {"synthetic", "ml-100k", "ml-dat", "csv", "split"},
     &make_pairs,
 }};
 

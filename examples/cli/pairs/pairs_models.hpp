@@ -11,7 +11,7 @@
 #include <denoise/models/neumf.hpp>
 #include <denoise/models/ngcf.hpp>
 
-#include "../harness/prepared_data.hpp"
+#include "prepared_data.hpp"
 #include "pairs_runner_base.hpp"
 
 namespace denoise_cli {

@@ -9,7 +9,7 @@
 // positives per epoch) becomes the run's "method_report".
 #pragma once
 
-#include "../harness/prepared_data.hpp"
+#include "prepared_data.hpp"
 #include "pairs_runner.hpp"
 #include "ranking_auc_evaluator.hpp"
 

@@ -21,7 +21,7 @@
 #include <denoise/nn/optim/adam.hpp>
 #include <denoise/train/train.hpp>
 
-#include "../harness/prepared_data.hpp"
+#include "prepared_data.hpp"
 #include "../registry/weighting.hpp"
 #include "pairs_models.hpp"
 #include "pairs_runner_base.hpp"
@@ -57,7 +57,9 @@ class pairs_runner final : public pairs_runner_base {
     Model model = make_pairs_model(model_tag<Model>{}, s, d, denoise::random::derive_seed(seed, "model"));
     const auto started = std::chrono::steady_clock::now();
     const train::trainer_options o = pairs_trainer_options(c, s, seed);
-    const run_info info{d.split.train, d.n_items(), o.positives_per_batch(), c.epochs};
+    const auto& rows = d.split.train;
+    const run_info info{rows.instances(), rows.items(), rows.labels(),          rows.noisy(),
+                        d.n_items(),      o.positives_per_batch(), c.epochs};
     const Denoiser denoiser(method, info);
     train::Trainer<Model, Loss, Denoiser, denoise::nn::Adam<Backend>, Evaluator> trainer(
         model, denoise::nn::Adam<Backend>(pairs_adam(c)), denoiser, o);

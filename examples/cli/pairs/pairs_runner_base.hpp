@@ -77,7 +77,7 @@ inline method_level pairs_method_level(const cli_method& method) {
 /// What the family's settings tell a method's check(): the loss, the model, and the models that
 /// have a representation runner for this loss and backend.
 inline method_use pairs_method_use(const pairs_settings& s) {
-  method_use use{s.loss, s.negatives};
+  method_use use{"pairs", s.loss, s.negatives};
   use.model = s.model;
   for (const auto& model : pairs_models())
     if (find_pairs_runner(model, s.loss, s.backend, method_level::representation) != nullptr)

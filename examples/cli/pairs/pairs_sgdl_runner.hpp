@@ -20,7 +20,7 @@
 #include <denoise/nn/optim/adam.hpp>
 #include <denoise/train/train.hpp>
 
-#include "../harness/prepared_data.hpp"
+#include "prepared_data.hpp"
 #include "../registry/sgdl_settings.hpp"
 #include "pairs_models.hpp"
 #include "pairs_runner_base.hpp"

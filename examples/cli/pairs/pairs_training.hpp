@@ -12,7 +12,7 @@
 
 #include "../harness/experiment_config.hpp"
 #include "../harness/method_run.hpp"
-#include "../harness/prepared_data.hpp"
+#include "prepared_data.hpp"
 #include "pairs_runner_base.hpp"
 
 namespace denoise_cli {

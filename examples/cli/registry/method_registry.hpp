@@ -20,6 +20,7 @@
 
 #include <denoise/core/error.hpp>
 #include <denoise/core/json_writer.hpp>
+#include <denoise/core/span.hpp>
 #include <denoise/core/types.hpp>
 
 #include "../flags.hpp"
@@ -30,9 +31,12 @@ template <class Scalar>
 struct Eigen;
 }  // namespace backends
 namespace data {
-class Interactions;
 template <class Backend>
 struct pair_batch;
+template <class Backend>
+struct sequence_batch;
+template <class Backend>
+struct field_batch;
 }  // namespace data
 }  // namespace denoise
 
@@ -45,8 +49,11 @@ using eigen_backend = denoise::backends::Eigen<float>;
 
 template <class Backend, class Input>
 class weighting_state;
-/// What a method weights in the pairs family: batches of data::pair_batch on the Eigen backend.
+/// What a method weights in each family, on the Eigen backend: batches of user-item pairs (--task
+/// pairs), of item windows (--task seq), of feature-field rows (--task ctr).
 using pairs_weighting = weighting_state<eigen_backend, denoise::data::pair_batch<eigen_backend>>;
+using sequence_weighting = weighting_state<eigen_backend, denoise::data::sequence_batch<eigen_backend>>;
+using field_weighting = weighting_state<eigen_backend, denoise::data::field_batch<eigen_backend>>;
 
 /// What a method's factory reads: the flags, and whether the data is the built-in synthetic set
 /// (some defaults differ there).
@@ -57,14 +64,27 @@ struct method_flags {
 
 /// The run a method is about to weight (its hyper-parameters may depend on the run's length).
 struct run_info {
-  const denoise::data::Interactions& train;
+  /// Per training instance (pairs: an interaction; seq: a window's target; ctr: a row): its id,
+  /// its item (ctr: empty), its label (seq: 1) and its ground-truth noise flag (empty when the data
+  /// has none; for reports only, never seen by a method's weighting).
+  denoise::span<const denoise::offset_t> instances;
+  denoise::span<const denoise::index_t> items;
+  denoise::span<const float> labels;
+  denoise::span<const std::uint8_t> noisy;
   denoise::index_t n_items;
   std::size_t batch_size;  ///< positives per mini-batch (each followed by its negatives)
   std::size_t epochs;
+
+  std::size_t positives() const {
+    std::size_t n = 0;
+    for (float label : labels) n += label > 0.0f ? 1u : 0u;
+    return n;
+  }
 };
 
 /// How a task family uses the methods it was given, for cross-checks that need both.
 struct method_use {
+  std::string task;         ///< the family (--task)
   std::string loss;         ///< the family's loss (bce, bpr, softmax)
   std::size_t negatives;    ///< sampled negatives per positive
   std::string model = {};   ///< the family's model (pairs: mf, gmf, ...)
@@ -81,14 +101,21 @@ class cli_method {
   virtual void check(const method_use& /*use*/) const {}
   /// The method's settings in the result file's "config" object.
   virtual void write_config(denoise::json_writer& /*out*/) const {}
-  /// A weighting method's fresh per-run state for the pairs family on the Eigen backend (seeded
-  /// like the library's method states). A family with another batch type or backend adds its own
-  /// start_*() here. A step-owning method (sgdl() not null) has no such state and keeps this
-  /// default: the family trains it through its own runner and never calls it.
+  /// The families (--task) the method runs in; the family refuses the others in its check().
+  virtual bool runs_in(const std::string& task) const { return task == "pairs"; }
+  /// A weighting method's fresh per-run state for each family on the Eigen backend (seeded like the
+  /// library's method states), one per batch type; a family with another batch type or backend adds
+  /// its own start_*() here. A method overrides those of the families it runs in (runs_in); a
+  /// step-owning method (sgdl() not null) has no such state: its family trains it through a runner
+  /// of its own and never calls these.
   virtual std::unique_ptr<pairs_weighting> start_pairs(const run_info& /*run*/, std::uint64_t /*seed*/) const {
-    throw denoise::config_error("this method owns its training step and has no weighting state (a family called "
-                                "start_pairs() for it)",
-                                denoise::location::of_field("--methods"));
+    throw not_started("pairs");
+  }
+  virtual std::unique_ptr<sequence_weighting> start_sequences(const run_info& /*run*/, std::uint64_t /*seed*/) const {
+    throw not_started("seq");
+  }
+  virtual std::unique_ptr<field_weighting> start_fields(const run_info& /*run*/, std::uint64_t /*seed*/) const {
+    throw not_started("ctr");
   }
   /// SGDL's settings when this is SGDL (a step-owning method the family trains with its own runner,
   /// never through start_pairs()); null for every weighting method.
@@ -101,6 +128,14 @@ class cli_method {
   /// True when the method's runs come with a figure of their own (method_run::figure, drawn by
   /// --plot as <prefix>_<method>_report.svg); declared up front so the path is checked before training.
   virtual bool draws_figure() const { return false; }
+
+ private:
+  static denoise::config_error not_started(const char* task) {
+    return denoise::config_error(std::string("this method has no weighting state for --task ") + task +
+                                     " (it owns its training step, or does not run there; the family should "
+                                     "have refused it)",
+                                 denoise::location::of_field("--methods"));
+  }
 };
 
 /// A method's one registration.

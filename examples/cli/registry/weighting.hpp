@@ -1,10 +1,10 @@
 // The backend side of a weighting method. A method sees the library's own batch_context and
 // epoch_context, with the model replaced by `opaque_model` so that one method file serves every
 // model of a family; its per-run state sits behind one virtual on_batch per batch.
-// `pairs_denoiser` is the library Method policy a family's Trainer is instantiated with, so
-// adding a method never adds a Trainer instantiation. A method that reads the model's per-row
-// representation (cli_method::reads_representation) is weighted through
-// `pairs_representation_denoiser` instead: the same erased state, in a Trainer of its own that
+// `cli_denoiser<Input, false>` is the library Method policy a family's Trainer is instantiated
+// with, so adding a method never adds a Trainer instantiation. A method that reads the model's
+// per-row representation (cli_method::reads_representation) is weighted through
+// `cli_denoiser<Input, true>` instead: the same erased state, in a Trainer of its own that
 // computes the representation (a model-independent B::matrix) for it.
 #pragma once
 
@@ -15,7 +15,9 @@
 #include <utility>
 
 #include <denoise/backends/eigen.hpp>
+#include <denoise/data/field_batch.hpp>
 #include <denoise/data/pair_batch.hpp>
+#include <denoise/data/sequence_batch.hpp>
 #include <denoise/train/batch_context.hpp>
 #include <denoise/train/epoch_context.hpp>
 
@@ -70,19 +72,34 @@ std::unique_ptr<Erased> start_policy(const Policy& policy, std::uint64_t seed) {
   return std::make_unique<policy_state<Erased, std::decay_t<Policy>>>(policy, seed);
 }
 
-/// The Method policy of the pairs family's Trainer: holds the configured method and the run it
-/// weights; each run starts one state (one virtual call), then one virtual call per batch.
-/// ReadsRepresentation declares the library's reads_representation: the Trainer then computes the
-/// model's sample_representation for every batch and the view carries it (pairs_representation_
-/// runner.hpp instantiates that variant, only for methods that ask for it). The method's report
+/// A method's fresh state for a batch type: the start_*() of the family that batch type belongs to.
+inline std::unique_ptr<pairs_weighting> start_weighting(const cli_method& m, const run_info& run, std::uint64_t seed,
+                                                        const denoise::data::pair_batch<eigen_backend>*) {
+  return m.start_pairs(run, seed);
+}
+inline std::unique_ptr<sequence_weighting> start_weighting(const cli_method& m, const run_info& run,
+                                                           std::uint64_t seed,
+                                                           const denoise::data::sequence_batch<eigen_backend>*) {
+  return m.start_sequences(run, seed);
+}
+inline std::unique_ptr<field_weighting> start_weighting(const cli_method& m, const run_info& run, std::uint64_t seed,
+                                                        const denoise::data::field_batch<eigen_backend>*) {
+  return m.start_fields(run, seed);
+}
+
+/// The Method policy of a family's Trainer over batches of `Input`: holds the configured method
+/// and the run it weights; each run starts one state (one virtual call), then one virtual call per
+/// batch. ReadsRepresentation declares the library's reads_representation: the Trainer then
+/// computes the model's sample_representation for every batch and the view carries it (a family
+/// instantiates that variant only for the methods that ask for it). The method's report
 /// (weighting_state::report) lands in report_slot(), shared by every copy of the policy.
-template <bool ReadsRepresentation>
-class basic_pairs_denoiser {
+template <class Input, bool ReadsRepresentation>
+class cli_denoiser {
  public:
   static constexpr bool reads_representation = ReadsRepresentation;
   static constexpr const char* name() { return "cli"; }
 
-  basic_pairs_denoiser(const cli_method& method, const run_info& run)
+  cli_denoiser(const cli_method& method, const run_info& run)
       : method_(&method), run_(&run), outputs_(std::make_shared<run_outputs>()) {}
 
   /// The method's report and figure of the first state started with this policy (empty until then).
@@ -91,14 +108,14 @@ class basic_pairs_denoiser {
 
   template <class B>
   class State {
-    static_assert(std::is_same<B, eigen_backend>::value,
-                  "denoise CLI: the pairs family's weighting methods run on the Eigen backend only");
-    using input = denoise::data::pair_batch<B>;
+    static_assert(std::is_same<B, eigen_backend>::value, "denoise CLI: the weighting methods run on the Eigen backend only");
+    using erased = weighting_state<B, Input>;
 
    public:
     // The first state is the training run's; a later one (Trainer::loss_on's fresh state) must
     // not replace its report.
-    State(const basic_pairs_denoiser& d, std::uint64_t seed) : state_(d.method_->start_pairs(*d.run_, seed)) {
+    State(const cli_denoiser& d, std::uint64_t seed)
+        : state_(start_weighting(*d.method_, *d.run_, seed, static_cast<const Input*>(nullptr))) {
       if (d.outputs_->taken) return;
       d.outputs_->report = state_->report();
       d.outputs_->figure = state_->figure();
@@ -108,7 +125,7 @@ class basic_pairs_denoiser {
     template <class Context>
     typename B::scalar on_batch(const Context& ctx, typename B::vector& weights) {
       static opaque_model none;
-      const batch_view<B, input> view{ctx.loss,  ctx.prediction, ctx.positive, ctx.logits,    ctx.instance,
+      const batch_view<B, Input> view{ctx.loss,  ctx.prediction, ctx.positive, ctx.logits,    ctx.instance,
                                       ctx.item,  ctx.layout,     ctx.epoch,    ctx.iteration, none,
                                       ctx.input, ctx.labels,     ctx.anchor,   ctx.epochs,    ctx.representation};
       return state_->on_batch(view, weights);
@@ -120,7 +137,7 @@ class basic_pairs_denoiser {
     }
 
    private:
-    std::unique_ptr<pairs_weighting> state_;
+    std::unique_ptr<erased> state_;
   };
 
  private:
@@ -134,9 +151,9 @@ class basic_pairs_denoiser {
   std::shared_ptr<run_outputs> outputs_;  // shared by every copy of the policy
 };
 
-/// The weighting methods that never read the model (every one but the controller).
-using pairs_denoiser = basic_pairs_denoiser<false>;
-/// The methods with reads_representation() (AutoDenoise-H / -S).
-using pairs_representation_denoiser = basic_pairs_denoiser<true>;
+/// The pairs family's policies: the weighting methods that never read the model (every one but
+/// the controller), and those with reads_representation() (AutoDenoise-H / -S).
+using pairs_denoiser = cli_denoiser<denoise::data::pair_batch<eigen_backend>, false>;
+using pairs_representation_denoiser = cli_denoiser<denoise::data::pair_batch<eigen_backend>, true>;
 
 }  // namespace denoise_cli

@@ -62,8 +62,7 @@ BOOST_AUTO_TEST_CASE(registrations_drive_the_help_text) {
 BOOST_AUTO_TEST_CASE(a_method_weights_a_batch_through_its_registration) {
   using E = denoise::backends::Eigen<float>;
   const auto e = dc::parse_experiment(flags_of({"--beta", "1"}));
-  denoise::data::Interactions none;
-  const dc::run_info run{none, 4, 1024, 1};
+  const dc::run_info run{{}, {}, {}, {}, 4, 1024, 1};
   auto state = e.method("r-ce").start_pairs(run, 1);
   const E::vector loss{0.5f, 0.5f}, prediction{0.25f, 0.75f}, positive{1.0f, 0.0f}, logits{0.0f, 0.0f};
   const E::vector labels{1.0f, 0.0f};

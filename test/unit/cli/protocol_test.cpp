@@ -2,7 +2,7 @@
 // a cut-off beyond the items, a metric no run reports, a synthetic setting the generator cannot
 // honour. Each is a config_error naming the flag, raised before any training.
 #include "cli/harness/experiment.hpp"
-#include "cli/harness/prepared_data.hpp"
+#include "cli/pairs/prepared_data.hpp"
 
 #include <boost/test/unit_test.hpp>
 

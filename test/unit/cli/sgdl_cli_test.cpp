@@ -4,7 +4,7 @@
 // memorization per epoch, the weighting function) into the result file.
 #include "cli/harness/experiment.hpp"
 #include "cli_flags.hpp"
-#include "cli/harness/prepared_data.hpp"
+#include "cli/pairs/prepared_data.hpp"
 #include "cli/harness/report.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -5,7 +5,7 @@
 #include "support/data_dir.hpp"
 
 #include "cli/harness/experiment.hpp"
-#include "cli/harness/prepared_data.hpp"
+#include "cli/pairs/prepared_data.hpp"
 #include "cli/harness/report.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -1,7 +1,8 @@
 // InverseFrequency: the heuristic baseline of Ge et al. (AutoDenoise): each positive sample is
 // weighted by the inverse frequency of its item in the training data, normalised so that the mean
 // weight over all training positives is 1 (w_i = mean_count / count_i); negatives keep weight 1.
-// Popular items are assumed to attract more incidental (noisy) clicks.
+// Popular items are assumed to attract more incidental (noisy) clicks. Pair models weight by the
+// pair's item, sequence models by the window's target item.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "../../core/error.hpp"
 #include "../../core/macros.hpp"
 #include "../../data/pair_batch.hpp"
+#include "../../data/sequence_batch.hpp"
 #include "../../core/span.hpp"
 #include "../../core/types.hpp"
 
@@ -69,11 +71,13 @@ class InverseFrequency {
 
     template <class Context>
     scalar on_batch(const Context& ctx, typename B::vector& weights) {
-      static_assert(std::is_same<typename std::decay_t<decltype(ctx.input)>::kind, data::pairs_tag>::value,
-                    "denoise: InverseFrequency weights by item, so it needs a pair model (data::pair_batch input)");
+      using kind = typename std::decay_t<decltype(ctx.input)>::kind;
+      static_assert(std::is_same<kind, data::pairs_tag>::value || std::is_same<kind, data::sequences_tag>::value,
+                    "denoise: InverseFrequency weights by item, so it needs a pair model (data::pair_batch input) "
+                    "or a sequence model (data::sequence_batch: the item is the window's target)");
       const std::size_t n = ctx.samples();
       weights.resize(n);
-      B::launch(n, weigh_samples<scalar>{B::ptr(item_weight_), B::ptr(ctx.input.items), B::ptr(ctx.anchor),
+      B::launch(n, weigh_samples<scalar>{B::ptr(item_weight_), B::ptr(row_items(ctx.input)), B::ptr(ctx.anchor),
                                          B::ptr(ctx.positive), B::ptr(weights)});
       return static_cast<scalar>(n);
     }
@@ -82,6 +86,10 @@ class InverseFrequency {
     void on_epoch_end(const EpochContext& /*ctx*/) {}
 
    private:
+    // The item each batch row is about: a pair's item, a window's target.
+    static const typename B::index_vector& row_items(const data::pair_batch<B>& in) { return in.items; }
+    static const typename B::index_vector& row_items(const data::sequence_batch<B>& in) { return in.targets; }
+
     typename B::vector item_weight_;
   };
 

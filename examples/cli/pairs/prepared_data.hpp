@@ -1,4 +1,5 @@
-// The data an experiment_config names, loaded and split once for every method and seed:
+// The pairs family's data (--task pairs): what an experiment_config names, loaded and split once
+// for every method and seed:
 // implicit conversion with ground-truth noise flags, the split, and clean validation/test views
 // (true positives only) as CSR rows per user.
 //
@@ -19,18 +20,21 @@
 #include <denoise/metrics/holdout_target.hpp>
 #include <denoise/train/options.hpp>
 
-#include "experiment_config.hpp"
+#include "../harness/experiment_config.hpp"
+#include "../registry/task_registry.hpp"
 
 namespace denoise_cli {
 
-struct prepared_data {
+struct prepared_data final : task_data {
+  const std::string& description() const override { return description_text; }
+
   denoise::data::Interactions all;  ///< every interaction after implicit conversion (noise flags kept)
   denoise::data::Split split;
   denoise::data::Interactions validation_clean, test_clean;
   denoise::data::CsrIndex train_by_user, validation_by_user, test_by_user;
   denoise::data::LoadReport load;
   denoise::data::DuplicateReport duplicates;  ///< repeated (user, item) rows of a data file and what was done
-  std::string description;  ///< one line: source, counts, noise share
+  std::string description_text;  ///< one line: source, counts, noise share
   bool given_split = false;  ///< --data split:DIR: the targets below replace the clean views
   denoise::metrics::holdout_target validation_holdout, test_holdout;
 
@@ -48,9 +52,5 @@ struct prepared_data {
 /// Loads, converts and splits the data (prepared_data.cpp), the random split with `split_seed`.
 prepared_data prepare_data(const experiment_config& config, std::uint64_t split_seed);
 inline prepared_data prepare_data(const experiment_config& config) { return prepare_data(config, config.split_seed); }
-/// The split seed of a training seed's run: --split-seed, or 2024 + seed with per-seed.
-inline std::uint64_t split_seed_for(const experiment_config& c, std::uint64_t seed) {
-  return c.split_per_seed ? 2024 + seed : c.split_seed;
-}
 
 }  // namespace denoise_cli

@@ -1,11 +1,13 @@
-// Loading and splitting, compiled once (no model, no backend).
+// The pairs family's data: loading, implicit conversion and splitting, compiled once (no model, no
+// backend).
 #include "prepared_data.hpp"
 
 #include <denoise/core/error.hpp>
 #include <denoise/data/implicit.hpp>
-#include <denoise/data/movielens.hpp>
 #include <denoise/data/split_files.hpp>
-#include <denoise/data/synthetic.hpp>
+#include <utility>
+
+#include "../harness/load_interactions.hpp"
 
 namespace denoise_cli {
 namespace {
@@ -56,7 +58,7 @@ void prepare_given_split(const experiment_config& config, prepared_data& out) {
                     test_users = out.test_holdout.users_evaluated();
   require_users(config, "validation", valid_users, out.split.validation.size(), out.validation_clean.size());
   require_users(config, "test", test_users, out.split.test.size(), out.test_clean.size());
-  out.description = "split " + config.data.path + ": " + std::to_string(out.n_users()) + " users, " +
+  out.description_text = "split " + config.data.path + ": " + std::to_string(out.n_users()) + " users, " +
                     std::to_string(out.n_items()) + " item ids; train " + std::to_string(out.split.train.size()) +
                     " (" + std::to_string(report.noisy_train) + " noisy), validation " +
                     std::to_string(out.split.validation.size()) + " (" + std::to_string(report.noisy_validation) +
@@ -65,44 +67,32 @@ void prepare_given_split(const experiment_config& config, prepared_data& out) {
                     std::to_string(test_users) + " users evaluated";
 }
 
+/// A cut-off beyond the catalogue would rank items that do not exist.
+void check_cutoffs(const experiment_config& c, const prepared_data& d) {
+  for (int k : c.ks) {
+    if (static_cast<denoise::index_t>(k) > d.n_items())
+      throw denoise::config_error("cut-off " + std::to_string(k) + " exceeds the " + std::to_string(d.n_items()) +
+                                      " items of the data",
+                                  denoise::location::of_field("--k"));
+  }
+}
+
 }  // namespace
 
 prepared_data prepare_data(const experiment_config& config, std::uint64_t split_seed) {
   namespace data = denoise::data;
   prepared_data out;
   const data_config& d = config.data;
-  switch (d.kind) {
-    case data_kind::synthetic:
-      out.all = data::make_synthetic(d.synthetic).interactions;
-      out.description = "synthetic planted-noise data (seed " + std::to_string(d.synthetic.seed) + ")";
-      break;
-    case data_kind::movielens_100k:
-      out.all = data::load_movielens_100k(d.path, &out.load);
-      out.description = "MovieLens 100K " + d.path;
-      break;
-    case data_kind::movielens_dat:
-      out.all = data::load_movielens_dat(d.path, &out.load);
-      out.description = "MovieLens ratings.dat " + d.path;
-      break;
-    case data_kind::delimited:
-      out.all = data::read_delimited(d.path, d.columns, d.read, &out.load);
-      out.description = d.path;
-      break;
-    case data_kind::split_files:
-      prepare_given_split(config, out);
-      return out;
+  if (d.kind == data_kind::split_files) {
+    prepare_given_split(config, out);
+    check_cutoffs(config, out);
+    return out;
   }
-  if (d.kind != data_kind::synthetic) {
-    try {
-      out.all = data::resolve_duplicates(out.all, d.duplicates, &out.duplicates, d.path);
-    } catch (const denoise::input_error& e) {
-      throw denoise::input_error(e.reason() + " with --duplicates first|last|sum", denoise::location::in_file(d.path));
-    }
-    if (out.duplicates.removed > 0)
-      out.description += " (" + std::to_string(out.duplicates.removed) + " repeated rows of " +
-                         std::to_string(out.duplicates.pairs) + " pairs " +
-                         (d.duplicates == data::DuplicatePolicy::sum ? "summed" : "removed") + ")";
-  }
+  loaded_interactions loaded = load_interactions(d);
+  out.all = std::move(loaded.all);
+  out.load = loaded.load;
+  out.duplicates = loaded.duplicates;
+  out.description_text = std::move(loaded.description);
   if (d.kind != data_kind::synthetic && out.all.has_ratings()) {
     data::make_implicit(out.all, data::ImplicitOptions{d.noisy_below});
   }
@@ -122,11 +112,12 @@ prepared_data prepare_data(const experiment_config& config, std::uint64_t split_
                 out.validation_clean.size());
   require_users(config, "test", users_with_rows(out.test_by_user), out.split.test.size(), out.test_clean.size());
   const std::size_t noisy = data::count_noisy(out.split.train);
-  out.description += ": " + std::to_string(out.all.size()) + " interactions, " + std::to_string(out.n_users()) +
+  out.description_text += ": " + std::to_string(out.all.size()) + " interactions, " + std::to_string(out.n_users()) +
                      " users, " + std::to_string(out.n_items()) + " items; train " +
                      std::to_string(out.split.train.size()) + " (" + std::to_string(noisy) +
                      " noisy), clean validation " + std::to_string(out.validation_clean.size()) + ", clean test " +
                      std::to_string(out.test_clean.size());
+  check_cutoffs(config, out);
   return out;
 }
 
