@@ -87,11 +87,83 @@ inline void set(int n) {
 #endif
 }
 
+namespace detail {
+/// The busy-machine guard's state (see region_probe): while `serial_left` > 0 the loops that would
+/// open a region run on the calling thread instead, one count each.
+struct contention_state {
+  std::atomic<bool> adaptive{true};
+  std::atomic<long> serial_left{0};
+  std::atomic<long> serial_spells{0};  ///< times a late region switched to serial (for tests and logs)
+};
+inline contention_state& contention() {
+  static contention_state state;
+  return state;
+}
+/// A region whose threads start later than this after the region opened found its cores busy.
+constexpr double late_start_seconds = 200e-6;
+/// Loops run serially after a late region, before the next region probes the machine again.
+constexpr long serial_after_late = 256;
+}  // namespace detail
+
+/// Whether parallel loops watch for a busy machine and fall back to the calling thread while it
+/// lasts (the default). Off: every loop above grain() opens its region whatever the wait.
+inline void set_adaptive(bool on) {
+  detail::contention().adaptive.store(on, std::memory_order_relaxed);
+  if (!on) detail::contention().serial_left.store(0, std::memory_order_relaxed);
+}
+inline bool adaptive() { return detail::contention().adaptive.load(std::memory_order_relaxed); }
+/// How many times a late region has switched the loops to serial so far.
+inline long serial_spells() { return detail::contention().serial_spells.load(std::memory_order_relaxed); }
+
+/// Measures how late the threads of one parallel region start. Create it just before the region,
+/// call arrive() first thing inside it on every thread; when it goes out of scope after the region,
+/// a start later than detail::late_start_seconds means another process held the cores (each region
+/// then waits a scheduler slice for its threads, which turns many small regions into a 10x slower
+/// run), and the next detail::serial_after_late loops run on the calling thread, after which one
+/// region probes again. Only where the time goes changes, never a result: every loop gives each
+/// output to one thread and sums in a fixed order.
+class region_probe {
+ public:
+  region_probe() noexcept : opened_(now()) {}
+  ~region_probe() {
+    if (!adaptive()) return;
+    if (latest_.load(std::memory_order_relaxed) - opened_ > detail::late_start_seconds) {
+      detail::contention().serial_left.store(detail::serial_after_late, std::memory_order_relaxed);
+      detail::contention().serial_spells.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  void arrive() noexcept {
+    const double t = now();
+    double seen = latest_.load(std::memory_order_relaxed);
+    while (t > seen && !latest_.compare_exchange_weak(seen, t, std::memory_order_relaxed)) {
+    }
+  }
+  region_probe(const region_probe&) = delete;
+  region_probe& operator=(const region_probe&) = delete;
+
+ private:
+  static double now() noexcept {
+#if defined(_OPENMP)
+    return omp_get_wtime();
+#else
+    return 0.0;
+#endif
+  }
+  double opened_;
+  std::atomic<double> latest_{0.0};
+};
+
 /// Threads for one loop of `work` units: 1 below 2 * grain(), else at most work / grain() and at
-/// most count(). Only the time depends on it, never the result.
+/// most count(); 1 also while a busy machine was detected (region_probe). Only the time depends
+/// on it, never the result.
 inline int for_work(std::size_t work) {
   const std::size_t g = grain();
   if (work / 2 < g) return 1;
+  auto& busy = detail::contention();
+  if (busy.serial_left.load(std::memory_order_relaxed) > 0) {
+    busy.serial_left.fetch_sub(1, std::memory_order_relaxed);
+    return 1;
+  }
   const int available = count();
   const std::size_t by_work = work / g;
   return by_work < static_cast<std::size_t>(available) ? static_cast<int>(by_work) : available;

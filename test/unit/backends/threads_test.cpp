@@ -22,12 +22,16 @@ namespace {
 
 bool names_threads(const config_error& e) { return std::string(e.what()).find("threads") != std::string::npos; }
 
-/// Restores the process's grain and thread count when a test ends, whatever it set.
+/// Restores the process's grain and thread count when a test ends, whatever it set. Meanwhile the
+/// busy-machine guard is off, so that a loop above the grain always opens its region (on a loaded
+/// test machine the guard would otherwise run some of them serially: same bits, other paths).
 struct restore_settings {
   int previous = threads::count();
+  restore_settings() { threads::set_adaptive(false); }
   ~restore_settings() {
     threads::set_grain(0);
     threads::set(previous);
+    threads::set_adaptive(true);
   }
 };
 
@@ -111,6 +115,50 @@ BOOST_AUTO_TEST_CASE(loops_below_two_grains_stay_on_the_calling_thread) {
   BOOST_TEST(threads::for_work(20) == (threads::count() >= 2 ? 2 : 1));
   threads::set_grain(0);
   BOOST_TEST(threads::grain() == g);
+}
+
+// The busy-machine guard: a region whose threads start late (here: a probe whose only arrival
+// comes 2 ms after it opened) sends the next loops that would open a region to the calling
+// thread, exactly detail::serial_after_late of them, then the next one may open a region again.
+// Off, nothing changes. Only the thread count depends on it (the bits: the test above).
+BOOST_AUTO_TEST_CASE(a_late_region_runs_the_next_loops_serially_then_probes_again) {
+#if defined(_OPENMP)
+  const restore_settings restore;
+  threads::set(2);
+  threads::set_adaptive(true);
+  const std::size_t big = std::size_t(1) << 40;
+  BOOST_TEST(threads::for_work(big) == 2);
+  const long spells = threads::serial_spells();
+  {
+    threads::region_probe probe;
+    probe.arrive();  // on time
+  }
+  BOOST_TEST(threads::serial_spells() == spells);
+  BOOST_TEST(threads::for_work(big) == 2);
+  {
+    threads::region_probe probe;
+    const double until = omp_get_wtime() + 2e-3;
+    while (omp_get_wtime() < until) {
+    }
+    probe.arrive();  // a thread scheduled 2 ms late
+  }
+  BOOST_TEST(threads::serial_spells() == spells + 1);
+  BOOST_TEST(threads::for_work(10) == 1);  // below the grain: not counted
+  for (long k = 0; k < threads::detail::serial_after_late; ++k) BOOST_TEST_REQUIRE(threads::for_work(big) == 1);
+  BOOST_TEST(threads::for_work(big) == 2);
+  // Off: a late region changes nothing.
+  threads::set_adaptive(false);
+  {
+    threads::region_probe probe;
+    const double until = omp_get_wtime() + 2e-3;
+    while (omp_get_wtime() < until) {
+    }
+    probe.arrive();
+  }
+  BOOST_TEST(threads::for_work(big) == 2);
+#else
+  BOOST_TEST(threads::for_work(std::size_t(1) << 40) == 1);
+#endif
 }
 
 // With grain 1 every loop and gemm of primitives() runs in a parallel region; with the default
