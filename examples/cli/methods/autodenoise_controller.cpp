@@ -174,18 +174,12 @@ class controller_weighting final : public Erased {
 class autodenoise_controller_method final : public cli_method {
  public:
   autodenoise_controller_method(const method_flags& f, controller_head head)
-      : head_(head), s_(read_controller_settings(f.values)),
-        select_every_(f.values.integer("--select-every", 0) > 0) {}
+      : head_(head), s_(read_controller_settings(f.values)) {}
 
   bool reads_representation() const override { return true; }
   bool draws_figure() const override { return true; }
 
   void check(const method_use& use) const override {
-    // The reward is each epoch's validation AUC, and --select-every validates no epoch (its
-    // scoring also starts fresh method states, which would restart the controller's history).
-    if (select_every_)
-      flags::fail("--select-every", std::string("does not apply to ") + name() +
-                                        ", whose reward is the validation AUC of every epoch");
     for (const auto& model : use.representation_models)
       if (model == use.model) return;
     std::string with;
@@ -239,7 +233,6 @@ class autodenoise_controller_method final : public cli_method {
 
   controller_head head_;
   controller_settings s_;
-  bool select_every_;  // --select-every given: refused when this method is selected
 };
 
 const method_registrar autodenoise_h_registration{{

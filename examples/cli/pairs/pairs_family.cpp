@@ -43,9 +43,15 @@ class pairs_family final : public task_family {
   void check(const std::vector<selected_method>& selected) const override {
     for (const auto& [name, m] : selected) {
       m->check(pairs_method_use(s_));
-      if (select_every_ && m->sgdl() != nullptr) {
-        throw denoise::config_error("does not apply to sgdl, which selects in phase II on --monitor every "
-                                    "--sgdl-eval-every epochs", denoise::location::of_field("--select-every"));
+      // Selection every N steps scores the plain weighting level only: sgdl selects in phase II on
+      // its own schedule, and the controller's reward is every epoch's validation (its fresh
+      // scoring states would also restart the controller's history).
+      if (select_every_ && pairs_method_level(*m) != method_level::weighting) {
+        throw denoise::config_error(
+            "does not apply to " + name +
+                (m->sgdl() != nullptr ? ", which selects in phase II on --monitor every --sgdl-eval-every epochs"
+                                      : ", whose reward is the validation AUC of every epoch"),
+            denoise::location::of_field("--select-every"));
       }
     }
   }
@@ -117,7 +123,7 @@ class pairs_family final : public task_family {
 
  private:
   pairs_settings s_;
-  bool select_every_;  // --select-every given: sgdl, which selects its own way, is refused
+  bool select_every_;  // --select-every given: the methods beyond the plain weighting level are refused
 };
 
 std::unique_ptr<task_family> make_pairs(const flags& f, experiment_config& config) {
