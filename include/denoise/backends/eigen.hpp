@@ -72,10 +72,17 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
       for (std::ptrdiff_t i = 0; i < count; ++i) f(static_cast<std::size_t>(i));
       return;
     }
+    threads::region_probe probe;
 #if defined(_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(team)
+#pragma omp parallel num_threads(team)
 #endif
-    for (std::ptrdiff_t i = 0; i < count; ++i) f(static_cast<std::size_t>(i));
+    {
+      probe.arrive();
+#if defined(_OPENMP)
+#pragma omp for schedule(static)
+#endif
+      for (std::ptrdiff_t i = 0; i < count; ++i) f(static_cast<std::size_t>(i));
+    }
   }
 
   /// C = alpha op(A) op(B) + beta C on views, with Eigen's product on fixed blocks of C's rows.
@@ -116,10 +123,43 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
       return;
     }
     // Inside a region of two or more threads Eigen's parallelizer stays serial (see above).
+    threads::region_probe probe;
 #if defined(_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(team)
+#pragma omp parallel num_threads(team)
 #endif
-    for (index_t t = 0; t < tasks; ++t) task(t);
+    {
+      probe.arrive();
+#if defined(_OPENMP)
+#pragma omp for schedule(static)
+#endif
+      for (index_t t = 0; t < tasks; ++t) task(t);
+    }
+  }
+
+  /// out[c] = beta * out[c] + sum of column c.   out: a vector or a 1 x cols matrix.
+  /// The generic kernel walks each column down the row-major matrix (strided, scalar); here a task
+  /// owns a block of columns and walks the rows, adding each row's contiguous slice (a vectorised
+  /// inner loop). Every column is still summed over the rows in order, so the bits are the
+  /// generic kernel's, at any thread count.
+  template <class C>
+  static void col_sum(const matrix& x, C& out, Scalar beta = Scalar(0)) {
+    const std::size_t rows = base::rows_of(x), cols = base::cols_of(x);
+    base::resize_for(out, cols, beta);
+    constexpr std::size_t block = 64;
+    const Scalar* in = base::ptr(x);
+    Scalar* o = base::ptr(out);
+    const auto task = [=](std::size_t t) {
+      const std::size_t c0 = t * block;
+      const std::size_t w = std::min(block, cols - c0);
+      Scalar acc[block];
+      for (std::size_t c = 0; c < w; ++c) acc[c] = Scalar(0);
+      for (std::size_t r = 0; r < rows; ++r) {
+        const Scalar* row = in + r * cols + c0;
+        for (std::size_t c = 0; c < w; ++c) acc[c] += row[c];
+      }
+      for (std::size_t c = 0; c < w; ++c) o[c0 + c] = beta == Scalar(0) ? acc[c] : beta * o[c0 + c] + acc[c];
+    };
+    launch((cols + block - 1) / block, task, rows * block);
   }
 
   // ---- sorting and selection --------------------------------------------------------------
@@ -200,10 +240,12 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
     out.resize(segments * kk);
     const auto count = static_cast<std::ptrdiff_t>(segments);
     const int team = segments > 1 ? threads::for_work(values.size() * 4) : 1;
+    threads::region_probe probe;
 #if defined(_OPENMP)
 #pragma omp parallel num_threads(team) if (team > 1)
 #endif
     {
+      if (team > 1) probe.arrive();
       std::vector<index_t> buf;
 #if defined(_OPENMP)
 #pragma omp for schedule(static)

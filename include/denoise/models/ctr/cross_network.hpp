@@ -58,8 +58,10 @@ class CrossNetwork {
     for (std::size_t l = 0; l < n; ++l) {
       B::gemm(false, false, scalar(1), *xl, w_[l], scalar(0), c.t[l]);
       c.x[l].resize(x0.rows(), dim_);
-      B::launch(x0.size(), ctr_kernels::cross_layer<scalar>{B::ptr(x0), B::ptr(*xl), B::ptr(c.t[l]), B::ptr(b_[l]),
-                                                            B::ptr(c.x[l]), static_cast<std::size_t>(dim_)});
+      B::launch(static_cast<std::size_t>(x0.rows()),
+                ctr_kernels::cross_layer<scalar>{B::ptr(x0), B::ptr(*xl), B::ptr(c.t[l]), B::ptr(b_[l]),
+                                                 B::ptr(c.x[l]), static_cast<std::size_t>(dim_)},
+                static_cast<std::size_t>(dim_));
       xl = &c.x[l];
     }
     return c.x.back();
@@ -70,17 +72,19 @@ class CrossNetwork {
     if (c.x0 == nullptr) throw config_error("CrossNetwork::backward called before forward");
     const matrix& x0 = *c.x0;
     const auto d = static_cast<std::size_t>(dim_);
+    const auto rows = static_cast<std::size_t>(x0.rows());
     B::copy(dy, g_);
+    next_.resize(g_.rows(), g_.cols());
+    a_.resize(x0.rows(), 1);
     for (std::size_t l = w_.size(); l-- > 0;) {
       const matrix& xl = l == 0 ? x0 : c.x[l - 1];
-      B::col_sum(g_, db_[l], scalar(1));                                  // d b_l
-      B::row_dot(g_, x0, a_);                                             // a = dL/dt_l
-      B::launch(g_.size(), ctr_kernels::add_scaled_rows<scalar>{B::ptr(g_), B::ptr(c.t[l]), B::ptr(dx0), d});
-      a_col_.resize(x0.rows(), 1);
-      B::launch(a_.size(), backends::kernels::copy<scalar>{B::ptr(a_), B::ptr(a_col_)});
-      B::gemm(true, false, scalar(1), xl, a_col_, scalar(1), dw_[l]);  // d w_l += x_l^T a
-      next_.resize(g_.rows(), g_.cols());
-      B::launch(g_.size(), ctr_kernels::add_outer<scalar>{B::ptr(g_), B::ptr(a_), B::ptr(w_[l]), B::ptr(next_), d});
+      B::col_sum(g_, db_[l], scalar(1));  // d b_l
+      // a = dL/dt_l, dx0 += g t_l, next = dL/dx_l: one pass over the rows
+      B::launch(rows,
+                ctr_kernels::cross_layer_backward<scalar>{B::ptr(g_), B::ptr(x0), B::ptr(c.t[l]), B::ptr(w_[l]),
+                                                          B::ptr(dx0), B::ptr(next_), B::ptr(a_), d},
+                d);
+      B::gemm(true, false, scalar(1), xl, a_, scalar(1), dw_[l]);  // d w_l += x_l^T a (a GEMV)
       using std::swap;
       swap(g_, next_);
     }
@@ -109,8 +113,7 @@ class CrossNetwork {
  private:
   index_t dim_;
   std::vector<matrix> w_, dw_, b_, db_;
-  matrix g_, next_, a_col_;  // backward() scratch
-  vector a_;
+  matrix g_, next_, a_;  // backward() scratch (a_: n x 1)
 };
 
 }  // namespace models

@@ -109,8 +109,8 @@ class DCN {
     s.mlp.replay = ws.replay;
     mlp_.forward(s.flat, s.h, s.mlp);
     s.z.resize(static_cast<index_t>(n), flat_dim() + s.h.cols());
-    detail::put_cols<B>(xl, s.z, 0);
-    detail::put_cols<B>(s.h, s.z, flat_dim());
+    ctr_detail::put_block<B>(xl, s.z, 0);
+    ctr_detail::put_block<B>(s.h, s.z, flat_dim());
     out_.forward(s.z, s.y, s.out);
     B::copy(s.y.values(), logits);
     s.rows = n;
@@ -128,8 +128,8 @@ class DCN {
     static_cast<void>(f);
     detail::as_column<B>(dlogits, s.dy);
     out_.backward(s.out, s.dy, s.dz);
-    detail::take_cols<B>(s.dz, 0, flat_dim(), s.dcross);
-    detail::take_cols<B>(s.dz, flat_dim(), s.dz.cols() - flat_dim(), s.dh);
+    ctr_detail::take_block<B>(s.dz, 0, flat_dim(), s.dcross);
+    ctr_detail::take_block<B>(s.dz, flat_dim(), s.dz.cols() - flat_dim(), s.dh);
     mlp_.backward(s.mlp, s.dh, s.dflat);
     cross_.backward(s.cross, s.dcross, s.dflat);
     ctr_detail::reshape<B>(s.dflat, s.e.rows(), s.e.cols(), s.de);
@@ -173,6 +173,7 @@ class DCN {
     return o;
   }
   index_t flat_dim() const noexcept { return static_cast<index_t>(dims_.size()) * options_.embed_dim; }
+
 
   std::vector<index_t> dims_;
   ctr_options options_;

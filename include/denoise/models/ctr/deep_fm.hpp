@@ -125,8 +125,8 @@ class DeepFM {
     detail::as_column<B>(dlogits, s.dy);
     mlp_.backward(s.mlp, s.dy, s.dflat);
     ctr_detail::reshape<B>(s.dflat, s.e.rows(), s.e.cols(), s.de);
-    B::launch(s.de.size(), ctr_kernels::fm_backward<scalar>{B::ptr(s.e), B::ptr(s.sums), B::ptr(dlogits), B::ptr(s.de),
-                                                            f, k});
+    B::launch(static_cast<std::size_t>(s.de.rows()),
+              ctr_kernels::fm_backward<scalar>{B::ptr(s.e), B::ptr(s.sums), B::ptr(dlogits), B::ptr(s.de), f, k}, k);
     embedding_.backward(s.emb, s.de);
   }
 

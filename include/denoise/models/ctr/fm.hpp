@@ -103,9 +103,10 @@ class FM {
     linear_.backward(s->linear, dlogits);
     s->de.resize(s->e.rows(), s->e.cols());
     B::fill(s->de, scalar(0));
-    B::launch(s->de.size(), ctr_kernels::fm_backward<scalar>{B::ptr(s->e), B::ptr(s->sums), B::ptr(dlogits),
-                                                             B::ptr(s->de), fields(),
-                                                             static_cast<std::size_t>(options_.embed_dim)});
+    B::launch(static_cast<std::size_t>(s->de.rows()),
+              ctr_kernels::fm_backward<scalar>{B::ptr(s->e), B::ptr(s->sums), B::ptr(dlogits), B::ptr(s->de),
+                                               fields(), static_cast<std::size_t>(options_.embed_dim)},
+              static_cast<std::size_t>(options_.embed_dim));
     embedding_.backward(s->emb, s->de);
   }
 

@@ -116,8 +116,8 @@ class IPNN {
     s.products.resize(static_cast<index_t>(n), pairs());
     B::launch(s.products.size(), ctr_kernels::inner_products<scalar>{B::ptr(s.e), B::ptr(s.products), f, k, np}, k);
     s.z.resize(static_cast<index_t>(n), flat_dim() + pairs());
-    detail::put_cols<B>(s.flat, s.z, 0);
-    detail::put_cols<B>(s.products, s.z, flat_dim());
+    ctr_detail::put_block<B>(s.flat, s.z, 0);
+    ctr_detail::put_block<B>(s.products, s.z, flat_dim());
     s.mlp.replay = ws.replay;
     mlp_.forward(s.z, s.y, s.mlp);
     B::copy(s.y.values(), logits);
@@ -136,8 +136,8 @@ class IPNN {
     static_cast<void>(f);
     detail::as_column<B>(dlogits, s.dy);
     mlp_.backward(s.mlp, s.dy, s.dz);
-    detail::take_cols<B>(s.dz, 0, flat_dim(), s.dflat);
-    detail::take_cols<B>(s.dz, flat_dim(), pairs(), s.dproducts);
+    ctr_detail::take_block<B>(s.dz, 0, flat_dim(), s.dflat);
+    ctr_detail::take_block<B>(s.dz, flat_dim(), pairs(), s.dproducts);
     ctr_detail::reshape<B>(s.dflat, s.e.rows(), s.e.cols(), s.de);
     B::launch(s.de.size(), ctr_kernels::inner_products_backward<scalar>{B::ptr(s.e), B::ptr(s.dproducts), B::ptr(s.de),
                                                                         f, k, static_cast<std::size_t>(pairs())},

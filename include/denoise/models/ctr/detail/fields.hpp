@@ -10,6 +10,7 @@
 #include "../../../core/error.hpp"
 #include "../../../core/types.hpp"
 #include "../../../data/field_batch.hpp"
+#include "kernels.hpp"
 
 namespace denoise {
 namespace models {
@@ -52,6 +53,36 @@ void reshape(const typename B::matrix& src, index_t rows, index_t cols, typename
   }
   dst.resize(rows, cols);
   B::launch(src.size(), backends::kernels::copy<typename B::scalar>{B::ptr(src), B::ptr(dst)});
+}
+
+/// out[:, offset .. offset + in.cols()) = in: one row per index, a contiguous copy each (the
+/// concatenation of a model's blocks; models/detail/ops.hpp's put_cols is per element).
+template <class B>
+void put_block(const typename B::matrix& in, typename B::matrix& out, index_t offset) {
+  if (in.rows() != out.rows() || offset < 0 || offset + in.cols() > out.cols()) {
+    throw config_error("put_block: a " + std::to_string(in.rows()) + "x" + std::to_string(in.cols()) +
+                       " block does not fit a " + std::to_string(out.rows()) + "x" + std::to_string(out.cols()) +
+                       " matrix at column " + std::to_string(offset));
+  }
+  const auto cols = static_cast<std::size_t>(in.cols());
+  B::launch(static_cast<std::size_t>(in.rows()),
+            ctr_kernels::put_row_block<typename B::scalar>{B::ptr(in), B::ptr(out), cols,
+                                                           static_cast<std::size_t>(out.cols()),
+                                                           static_cast<std::size_t>(offset)},
+            cols);
+}
+
+/// out = in[:, offset .. offset + cols), one row per index.
+template <class B>
+void take_block(const typename B::matrix& in, index_t offset, index_t cols, typename B::matrix& out) {
+  if (offset < 0 || cols < 0 || offset + cols > in.cols()) throw config_error("take_block: columns out of range");
+  out.resize(in.rows(), cols);
+  B::launch(static_cast<std::size_t>(in.rows()),
+            ctr_kernels::take_row_block<typename B::scalar>{B::ptr(in), B::ptr(out),
+                                                            static_cast<std::size_t>(in.cols()),
+                                                            static_cast<std::size_t>(cols),
+                                                            static_cast<std::size_t>(offset)},
+            static_cast<std::size_t>(cols));
 }
 
 /// Throws config_error unless dlogits has one entry per row of the last forward.
