@@ -43,6 +43,7 @@ struct field_batch;
 namespace denoise_cli {
 
 struct sgdl_settings;  // sgdl_settings.hpp
+struct autodenoise_selection_settings;  // ctr/autodenoise_selection_settings.hpp
 
 /// The backend of the CLI's CPU translation units.
 using eigen_backend = denoise::backends::Eigen<float>;
@@ -120,6 +121,9 @@ class cli_method {
   /// SGDL's settings when this is SGDL (a step-owning method the family trains with its own runner,
   /// never through start_pairs()); null for every weighting method.
   virtual const sgdl_settings* sgdl() const { return nullptr; }
+  /// AutoDenoise instance selection's settings (Lin et al.: a step-owning method the ctr family
+  /// trains with a runner of its own, ctr/ctr_selection_runner.hpp); null for every other method.
+  virtual const autodenoise_selection_settings* autodenoise_selection() const { return nullptr; }
   /// True for a weighting method that reads the model's per-row representation (the library's
   /// batch_context::representation: Ge et al.'s controller). The family trains it with a runner of
   /// its own whose Trainer computes the representation for every batch; the other methods' runner
