@@ -76,6 +76,7 @@ int run(int argc, char** argv) {
 
   // The first seed's data (the only data unless --split-seed per-seed); exports and plots use it.
   const std::unique_ptr<task_data> data = e.task->prepare(config, split_seed_for(config, config.seeds.front()));
+  for (const auto& path : e.task->export_data(*data)) std::printf("data: %s\n", path.c_str());
   std::printf("denoise %s | %s\n", denoise::version::string(), data->description().c_str());
   std::printf("%s, %zu epochs, seeds:", e.task->describe().c_str(), config.epochs);
   for (auto s : config.seeds) std::printf(" %llu", static_cast<unsigned long long>(s));

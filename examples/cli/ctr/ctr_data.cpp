@@ -81,7 +81,7 @@ ctr_data prepare_ctr_data(const experiment_config& c, const ctr_settings& s, std
       throw denoise::config_error("autodenoise-csv needs three files TRAIN,VALID,TEST (got " +
                                       std::to_string(paths.size()) + ")",
                                   denoise::location::of_field("--data"));
-    auto parts = data::read_autodenoise_csv(paths);
+    auto parts = data::read_autodenoise_csv(paths, s.csv_fields);
     out.split.train = std::move(parts[0]);
     out.split.validation = std::move(parts[1]);
     out.split.test = std::move(parts[2]);

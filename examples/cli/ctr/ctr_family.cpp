@@ -11,6 +11,8 @@
 
 #include <denoise/metrics/denoising_quality.hpp>
 
+#include <denoise/methods/autodenoise_selection/subset_export.hpp>
+
 #include "../registry/task_registry.hpp"
 #include "ctr_data.hpp"
 #include "ctr_outputs.hpp"
@@ -61,7 +63,7 @@ class ctr_family final : public task_family {
 
   void write_config(denoise::json_writer& out) const override {
     // The driver does not record --task; a result file must say it is a ctr run.
-    out.field("task", "ctr").field("model", s_.model).field("embed_dim", static_cast<int>(s_.embed_dim));
+    out.field("model", s_.model).field("embed_dim", static_cast<int>(s_.embed_dim));
     out.key("mlp_dims").begin_array();
     for (auto d : s_.mlp_dims) out.value(static_cast<int>(d));
     out.end_array();
@@ -113,6 +115,26 @@ class ctr_family final : public task_family {
   void export_weights(const std::string& path, const method_run& run, const task_data& data) const override {
     export_ctr_weights(path, run, static_cast<const ctr_data&>(data));
   }
+  // --export-rows PREFIX: the encoded rows of each part in the AutoDenoise CSV format (the field
+  // codes, then the label), which --data autodenoise-csv:PREFIX_train.csv,... reads back.
+  std::vector<std::pair<std::string, std::string>> output_files() const override {
+    if (s_.export_rows.empty()) return {};
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const char* part : {"_train.csv", "_valid.csv", "_test.csv"}) files.emplace_back("--export-rows", s_.export_rows + part);
+    return files;
+  }
+  std::vector<std::string> export_data(const task_data& td) const override {
+    const auto& d = static_cast<const ctr_data&>(td);
+    std::vector<std::string> written;
+    const denoise::data::FieldDataset* parts[] = {&d.split.train, &d.split.validation, &d.split.test};
+    const auto files = output_files();
+    for (std::size_t k = 0; k < files.size(); ++k) {
+      denoise::methods::write_subset_rows_csv(*parts[k], parts[k]->instances(), files[k].second);
+      written.push_back(files[k].second);
+    }
+    return written;
+  }
+
   std::vector<std::string> figure_names() const override { return {}; }
   std::vector<std::string> write_figures(const std::string& /*prefix*/, const method_run& /*run*/,
                                          const task_data& /*data*/) const override {
@@ -181,6 +203,13 @@ std::unique_ptr<task_family> make_ctr(const flags& f, experiment_config& c) {
     if (f.has(r.first) && std::find(r.second.begin(), r.second.end(), s.model) == r.second.end())
       flags::fail(r.first, "does not apply to --model " + s.model + " (it sets " + ctr_joined(r.second) + ")");
 
+  if (f.has("--csv-fields") && c.data.kind != data_kind::ctr_files)
+    flags::fail("--csv-fields", "only applies to --data autodenoise-csv:TRAIN,VALID,TEST");
+  s.csv_fields = f.integer_as<std::size_t>("--csv-fields", s.csv_fields, 1);
+  if (f.has("--export-rows")) {
+    s.export_rows = f.text("--export-rows", "");
+    if (s.export_rows.empty()) flags::fail("--export-rows", "needs a file prefix");
+  }
   if (f.has("--ctr-rows") && !c.synthetic()) flags::fail("--ctr-rows", "only applies to --data synthetic");
   s.synthetic_rows = f.integer_as<std::size_t>("--ctr-rows", s.synthetic_rows, 10);
   const bool csv = c.data.kind == data_kind::delimited;
@@ -227,6 +256,9 @@ const task_registrar ctr_registration{{
      {"--cross-layers", "N", "DCN cross layers (default 3)"},
      {"--ctr-rows", "N", "--data synthetic: planted-signal rows (default 20000; --noise-rate of\n"
                          "the training labels flipped, seed --synthetic-seed)"},
+     {"--csv-fields", "N", "--data autodenoise-csv: integer field columns before the label (default 8)"},
+     {"--export-rows", "PREFIX", "write the encoded split as PREFIX_train.csv, _valid.csv, _test.csv (field\n"
+                                 "codes then the label; --data autodenoise-csv reads them back)"},
      {"--field-columns", "LIST", "--data csv:PATH (headed): the field columns by name, in model order"},
      {"--label-column", "NAME", "--data csv:PATH: the 0/1 label column (default label)"}},
     {"synthetic", "movielens-ctr", "autodenoise-csv", "csv"},

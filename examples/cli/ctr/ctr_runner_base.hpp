@@ -28,6 +28,8 @@ struct ctr_settings {
   std::size_t synthetic_rows = 20000;          ///< --data synthetic: planted-signal rows
   std::vector<std::string> field_columns;      ///< --data csv: the field columns, by header name
   std::string label_column = "label";          ///< --data csv: the 0/1 label column
+  std::size_t csv_fields = 8;                  ///< --data autodenoise-csv: field columns before the label
+  std::string export_rows;                     ///< --export-rows PREFIX: the encoded split as CSV files
   std::string backend = "eigen";
 };
 

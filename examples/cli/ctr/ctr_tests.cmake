@@ -198,3 +198,46 @@ denoise_cli_refusal(autodenoise_ratio "field '--ad-ratio': must be in \\(0, 1\\]
 denoise_cli_refusal(autodenoise_selection "field '--ad-selection': unknown selection 'best'"
                     --task ctr --methods autodenoise --ad-selection best)
 denoise_cli_refusal(ctr_noisy_below "field '--noisy-below': does not apply to --task ctr" --task ctr --noisy-below 4)
+
+# --export-rows writes the encoded split in the AutoDenoise CSV format, and --data autodenoise-csv
+# reads it back as the same split: same rows and positive rates per part, same test AUC for the
+# same seed and model (the rows and their order are the same).
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/cli_ctr_rows_run.cmake [==[
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+execute_process(
+  COMMAND "${CLI}" --task ctr --model fm --methods normal --epochs 2 --noise-rate 0 --ctr-rows 3000
+          --export-rows "${WORK_DIR}/rows" --out "${WORK_DIR}/first.json"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE first ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the export run failed (${rc}): ${err}")
+endif()
+execute_process(
+  COMMAND "${CLI}" --task ctr --model fm --methods normal --epochs 2 --csv-fields 5
+          --data "autodenoise-csv:${WORK_DIR}/rows_train.csv,${WORK_DIR}/rows_valid.csv,${WORK_DIR}/rows_test.csv"
+          --out "${WORK_DIR}/second.json"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE second ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "reading the exported rows failed (${rc}): ${err}")
+endif()
+foreach(part "train" "validation" "test")
+  string(REGEX MATCH "${part} [0-9]+ rows \\(positive rate [0-9.]+" a "${first}")
+  string(REGEX MATCH "${part} [0-9]+ rows \\(positive rate [0-9.]+" b "${second}")
+  if(a STREQUAL "" OR NOT a STREQUAL b)
+    message(FATAL_ERROR "${part}: '${a}' exported, '${b}' read back")
+  endif()
+endforeach()
+file(READ "${WORK_DIR}/first.json" j1)
+file(READ "${WORK_DIR}/second.json" j2)
+string(JSON auc1 GET "${j1}" runs 0 test auc)
+string(JSON auc2 GET "${j2}" runs 0 test auc)
+if(NOT auc1 STREQUAL auc2)
+  message(FATAL_ERROR "test auc ${auc1} on the generated rows, ${auc2} on the same rows read back")
+endif()
+]==])
+add_test(NAME cli.ctr_export_rows
+         COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:denoise_cli> -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/cli_ctr_rows
+                 -P ${CMAKE_CURRENT_BINARY_DIR}/cli_ctr_rows_run.cmake)
+set_tests_properties(cli.ctr_export_rows PROPERTIES LABELS integration TIMEOUT 300)
+denoise_cli_refusal(ctr_export_rows_dir "field '--export-rows': directory '[^']*' does not exist" --task ctr
+                    --export-rows /nonexistent/dir/rows)

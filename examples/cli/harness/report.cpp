@@ -101,6 +101,7 @@ void check_output_paths(const flags& f, const experiment& e) {
       if (e.method(method).draws_figure()) outputs.emplace_back("--plot", prefix + "_" + method + "_report.svg");
     }
   }
+  for (auto& output : e.task->output_files()) outputs.push_back(std::move(output));
   std::vector<std::pair<std::string, std::string>> seen;  // (file key, what it is)
   const auto inputs = input_files(e.config.data);
   for (const auto& input : inputs)
@@ -155,6 +156,7 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
   static_assert(sizeof kinds / sizeof kinds[0] == static_cast<int>(data_kind::ctr_files) + 1,
                 "write_config: a data_kind without a name in the result file");
   w.begin_object()
+      .field("task", c.task)
       .field("data", kinds[static_cast<int>(c.data.kind)])
       .field("path", c.data.path);
   if (c.data.kind == data_kind::delimited) {
@@ -203,7 +205,7 @@ static void write_config(denoise::json_writer& w, const experiment& e) {
   w.key("seeds").begin_array();
   for (auto s : c.seeds) w.value(static_cast<std::size_t>(s));
   w.end_array();
-  if (c.data.kind == data_kind::synthetic) {
+  if (c.data.kind == data_kind::synthetic && c.task != "ctr") {  // ctr's planted rows: its own settings
     const auto& s = c.data.synthetic;
     w.key("synthetic")
         .begin_object()

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <denoise/core/json_writer.hpp>
@@ -71,6 +72,12 @@ class task_family {
   virtual std::vector<std::string> figure_names() const = 0;
   virtual std::vector<std::string> write_figures(const std::string& prefix, const method_run& run,
                                                  const task_data& data) const = 0;
+
+  /// The files the family's own flags ask it to write (ctr: --export-rows), as (flag, path), so
+  /// that they are checked with the driver's outputs before anything is read; none by default.
+  virtual std::vector<std::pair<std::string, std::string>> output_files() const { return {}; }
+  /// Writes them from the first seed's data, before training; returns the paths written.
+  virtual std::vector<std::string> export_data(const task_data& /*data*/) const { return {}; }
 };
 
 struct task_registration {
