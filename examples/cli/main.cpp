@@ -45,6 +45,13 @@ std::string cell(const std::vector<double>& values) {
   return buffer;
 }
 
+/// `text` left-aligned in `width` columns: printf's %-17s counts bytes, and "±" takes two.
+std::string padded(const std::string& text, std::size_t width) {
+  std::size_t columns = 0;
+  for (char c : text) columns += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u ? 1u : 0u;  // UTF-8 lead bytes
+  return columns >= width ? text : text + std::string(width - columns, ' ');
+}
+
 int run(int argc, char** argv) {
   denoise::install_temp_file_cleanup();  // Ctrl-C while an output is written leaves no *.tmp.XXXXXX
   const flags f = read_flags(argc, argv);
@@ -126,7 +133,7 @@ int run(int argc, char** argv) {
   std::printf("\n");
   for (const auto& method : config.methods) {
     std::printf("%-18s", method.c_str());
-    for (const auto& col : columns) std::printf(" | %-17s", cell(per_seed(runs, method, col)).c_str());
+    for (const auto& col : columns) std::printf(" | %s", padded(cell(per_seed(runs, method, col)), 17).c_str());
     if (paired) {
       if (method == "normal") {
         std::printf(" | -");
