@@ -23,6 +23,7 @@
 #include <denoise/train/evaluators/classification.hpp>
 #include <denoise/train/trainer.hpp>
 
+#include "../harness/training_settings.hpp"
 #include "../registry/weighting.hpp"
 #include "ctr_data.hpp"
 #include "ctr_runner_base.hpp"
@@ -53,14 +54,8 @@ class ctr_runner final : public ctr_runner_base {
     const auto& rows = d.split.train;
     Model model(rows.cardinalities(), ctr_model_options(s), denoise::random::derive_seed(seed, "model"));
     const auto started = std::chrono::steady_clock::now();
-    train::trainer_options o;
-    o.epochs = c.epochs;
-    o.batch_size = c.batch_size;
-    o.seed = seed;
-    denoise::nn::adam_options adam;
-    adam.lr = c.lr;
-    adam.weight_decay = c.weight_decay;
-    adam.lazy = !c.dense_adam;
+    const train::trainer_options o = trainer_options_from(c, seed);
+    const denoise::nn::adam_options adam = adam_from(c);
     // A row is its own instance: no item, its label as is (T-CE/R-CE read the positives).
     const run_info info{rows.instances(), {}, rows.labels(), rows.noisy(), 0, c.batch_size, c.epochs};
     const ctr_denoiser denoiser(method, info);

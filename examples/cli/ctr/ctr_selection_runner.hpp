@@ -46,14 +46,8 @@ class ctr_selection_runner final : public ctr_runner_base {
     const std::uint64_t model_seed = denoise::random::derive_seed(seed, "model");
     Model model(rows.cardinalities(), ctr_model_options(s), model_seed);
     const auto started = std::chrono::steady_clock::now();
-    train::trainer_options o;
-    o.epochs = c.epochs;
-    o.batch_size = c.batch_size;
-    o.seed = seed;
-    denoise::nn::adam_options adam;
-    adam.lr = c.lr;
-    adam.weight_decay = c.weight_decay;
-    adam.lazy = !c.dense_adam;
+    const train::trainer_options o = trainer_options_from(c, seed);
+    const denoise::nn::adam_options adam = adam_from(c);
     train::evaluators::classification_target validation, test;
     validation.fields = &d.split.validation;
     test.fields = &d.split.test;

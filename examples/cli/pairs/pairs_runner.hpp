@@ -62,7 +62,7 @@ class pairs_runner final : public pairs_runner_base {
                         d.n_items(),      o.positives_per_batch(), c.epochs};
     const Denoiser denoiser(method, info);
     train::Trainer<Model, Loss, Denoiser, denoise::nn::Adam<Backend>, Evaluator> trainer(
-        model, denoise::nn::Adam<Backend>(pairs_adam(c)), denoiser, o);
+        model, denoise::nn::Adam<Backend>(adam_from(c)), denoiser, o);
     const pairs_targets<Evaluator> targets(d);
     method_run out;
     out.method = method_name;

@@ -69,7 +69,7 @@ class pairs_sgdl_runner final : public pairs_runner_base {
     denoise::methods::SGDL sgdl(d.split.train, settings.options);
     sgdl.log_memorization_against(d.split.train.noisy());
     train::Trainer<Model, Loss, denoise::methods::SGDL, denoise::nn::Adam<Backend>> trainer(
-        model, denoise::nn::Adam<Backend>(pairs_adam(c)), sgdl, pairs_trainer_options(c, s, seed));
+        model, denoise::nn::Adam<Backend>(adam_from(c)), sgdl, pairs_trainer_options(c, s, seed));
     denoise::data::UniformNegativeSampler sampler(d.split.train);
     const auto validation = d.validation_target();
     sg::phase_two_selection<Backend> select(sgdl.report(), c.monitor, settings.eval_every, c.patience);

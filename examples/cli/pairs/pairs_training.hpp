@@ -11,6 +11,7 @@
 #include <denoise/train/train.hpp>
 
 #include "../harness/experiment_config.hpp"
+#include "../harness/training_settings.hpp"
 #include "../harness/method_run.hpp"
 #include "prepared_data.hpp"
 #include "pairs_runner_base.hpp"
@@ -19,22 +20,11 @@ namespace denoise_cli {
 
 inline denoise::train::trainer_options pairs_trainer_options(const experiment_config& c, const pairs_settings& s,
                                                              std::uint64_t seed) {
-  denoise::train::trainer_options o;
-  o.epochs = c.epochs;
-  o.batch_size = c.batch_size;
+  denoise::train::trainer_options o = trainer_options_from(c, seed);
   o.unit = c.batch_unit;
   o.negatives = s.negatives;
-  o.seed = seed;
   o.ks = c.ks;
   return o;
-}
-
-inline denoise::nn::adam_options pairs_adam(const experiment_config& c) {
-  denoise::nn::adam_options adam;
-  adam.lr = c.lr;
-  adam.weight_decay = c.weight_decay;
-  adam.lazy = !c.dense_adam;
-  return adam;
 }
 
 /// Trains with the family's selection rule and returns the run with the selected parameters in the

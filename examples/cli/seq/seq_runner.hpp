@@ -21,6 +21,7 @@
 #include <denoise/train/evaluators/sequence_ranking.hpp>
 #include <denoise/train/train.hpp>
 
+#include "../harness/training_settings.hpp"
 #include "../registry/weighting.hpp"
 #include "seq_runner_base.hpp"
 
@@ -66,16 +67,10 @@ class seq_runner final : public seq_runner_base {
     namespace train = denoise::train;
     Model model = make_seq_model(static_cast<Model*>(nullptr), s, d, denoise::random::derive_seed(seed, "model"));
     const auto started = std::chrono::steady_clock::now();
-    train::trainer_options o;
-    o.epochs = c.epochs;
-    o.batch_size = c.batch_size;
-    o.seed = seed;
+    const train::trainer_options o = trainer_options_from(c, seed);
     const run_info info{d.instances, d.targets, d.labels, d.noisy, d.n_items(), c.batch_size, c.epochs};
     const Denoiser denoiser(method, info);
-    denoise::nn::adam_options adam;
-    adam.lr = c.lr;
-    adam.weight_decay = c.weight_decay;
-    adam.lazy = !c.dense_adam;
+    const denoise::nn::adam_options adam = adam_from(c);
     train::evaluators::SequenceRanking evaluator;
     evaluator.cutoffs.assign(c.ks.begin(), c.ks.end());
     evaluator.exclude_history = !s.data.keep_history;
