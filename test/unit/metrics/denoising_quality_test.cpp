@@ -2,6 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -57,6 +58,38 @@ BOOST_AUTO_TEST_CASE(hand_computed) {
   const auto b = dm::denoising_quality(w, denoise::span<const bool>(flags, 8));
   BOOST_TEST(b.drop.dropped_noisy == 2u);
   BOOST_TEST(b.noisy.q90 == r.noisy.q90);
+}
+
+// The quantiles come from successive selections, not a sort: they must equal numpy's "linear"
+// quantiles of the sorted values exactly, for every size, with ties and in any input order.
+BOOST_AUTO_TEST_CASE(quantiles_equal_those_of_the_sorted_values) {
+  std::uint32_t state = 12345u;
+  const auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  for (std::size_t n = 1; n <= 41; ++n) {
+    for (int draw = 0; draw < 3; ++draw) {
+      std::vector<float> w(n);
+      for (float& x : w) x = static_cast<float>(next() % (draw == 0 ? 4u : 1000u)) / 8.0f;  // draw 0: many ties
+      const auto r = dm::denoising_quality(w, std::vector<std::uint8_t>(n, 1));
+      std::vector<double> sorted(w.begin(), w.end());
+      std::sort(sorted.begin(), sorted.end());
+      const auto expect = [&sorted](double q) {
+        const double pos = q * static_cast<double>(sorted.size() - 1);
+        const auto lo = static_cast<std::size_t>(std::floor(pos));
+        const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+      };
+      BOOST_TEST(r.noisy.min == sorted.front());
+      BOOST_TEST(r.noisy.max == sorted.back());
+      BOOST_TEST(r.noisy.q10 == expect(0.10));
+      BOOST_TEST(r.noisy.q25 == expect(0.25));
+      BOOST_TEST(r.noisy.q50 == expect(0.50));
+      BOOST_TEST(r.noisy.q75 == expect(0.75));
+      BOOST_TEST(r.noisy.q90 == expect(0.90));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(nothing_dropped_gives_nan_precision_and_a_flag) {
