@@ -8,18 +8,38 @@
 // --transfer also trains FM, Wide&Deep, DCN and IPNN on all rows and on DeepFM's TopK subset (the
 // paper's Table 3).
 //
+// Other modes (AutoDenoise with TopK only, one line of CSV per seed and configuration in --out):
+//   --sweep=C       C in {2..6} at the given ratio; --sweep=ratio: ratio in {0.95..0.99} at the given C
+//                   (the paper's Figure 4): the validation AUC (and, for information, the test AUC) of
+//                   the model retrained on the chosen subset, and Normal's once per seed, to
+//                   autodenoise_sweep_<C|ratio>.csv (plot: bench/autodenoise/plot_sweeps.py).
+//   --planted=r1,r2 labels of the training rows flipped (validation and test untouched), each flipped
+//                   row flagged as noisy (evaluation only); --planted-mode=uniform|source|both:
+//                   every row with probability r, or a "noisy source": users drawn in a seeded order
+//                   until they hold 2r of the training rows, each of their rows flipped with
+//                   probability 1/2. Reports the share of flipped rows among the dropped ones at the
+//                   best-validation epoch (and every epoch) to autodenoise_planted.csv.
+//   --timing        one search per seed, its timings (per searching epoch, validation phases,
+//                   warm-up, whole search) to autodenoise_timing.csv; with --profile=code it is what
+//                   bench/pytorch/autodenoise_twin.py mirrors.
+//
 //   bench_ml100k_autodenoise [data_dir] [--seeds=N] [--T=epochs] [--C=history] [--ratio=r]
 //                            [--profile=paper|code] [--out=dir] [--threads=n] [--transfer]
+//                            [--sweep=C|ratio] [--planted=rates [--planted-mode=m]] [--timing]
 // data_dir defaults to $DENOISE_DATA_DIR/ml-100k.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <numeric>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <denoise/backends/eigen.hpp>
+#include <denoise/core/random.hpp>
 #include <denoise/data/exchange.hpp>
 #include <denoise/data/field_split.hpp>
 #include <denoise/data/movielens_ctr.hpp>
@@ -47,6 +67,10 @@ struct settings {
   std::string out = ".";
   int threads = 1;
   bool transfer = false;
+  std::string sweep;                 // "", "C" or "ratio"
+  std::vector<double> planted;       // flip rates
+  std::string planted_mode = "both";  // uniform, source or both
+  bool timing = false;
 };
 
 struct outcome {
@@ -154,6 +178,185 @@ std::pair<double, double> transfer(const data::field_split& split, const train::
   return {all, sub};
 }
 
+/// One AutoDenoise (TopK) search with the options `o`: the state after select() and the whole search's seconds.
+struct search_result {
+  std::vector<methods::search_epoch_record> history;
+  std::size_t best_epoch = 0;
+  std::vector<offset_t> subset;
+  std::uint64_t retrain_seed = 0;
+  double seconds = 0;
+};
+
+template <class Context>
+search_result search(Context& ctx, std::uint64_t seed, const methods::instance_selection_options& o, const std::string& label) {
+  methods::AutoDenoiseSelection::State<B> state(methods::AutoDenoiseSelection(o), seed);
+  state.on_epoch([&](const methods::search_epoch_record& r) {
+    std::printf("    %s epoch %zu: %.2f s searching, %.2f s validation (%zu retraining epochs); a2 share %.3f; subset %zu; "
+                "valid AUC %.4f; dropped noisy share %.3f (noisy %.3f)\n",
+                label.c_str(), r.epoch, r.search_seconds, r.validation_seconds, r.retrain_epochs, r.selected_share, r.kept,
+                r.validation, r.dropped_noisy_share, r.noisy_share);
+    std::fflush(stdout);
+  });
+  const auto started = std::chrono::steady_clock::now();
+  search_result out;
+  out.subset = train::select<methods::AutoDenoiseSelection>(state, ctx);
+  out.seconds = seconds_since(started);
+  out.history = state.history();
+  out.best_epoch = state.best_epoch();
+  out.retrain_seed = state.retrain_seed(state.best_epoch() - 1);
+  return out;
+}
+
+std::ofstream open_csv(const std::string& path, const char* header) {
+  std::ofstream f(path);
+  if (!f) throw input_error("cannot write " + path, location::of_field("out"));
+  f << header << "\n";
+  std::printf("writing %s\n", path.c_str());
+  return f;
+}
+
+/// Figure 4: C or ratio swept, AutoDenoise (TopK) only; Normal once per seed as the reference.
+void run_sweep(const data::FieldDataset& all, const settings& s) {
+  const bool sweep_c = s.sweep == "C";
+  const std::vector<double> values = sweep_c ? std::vector<double>{2, 3, 4, 5, 6}
+                                             : std::vector<double>{0.95, 0.96, 0.97, 0.98, 0.99};
+  std::ofstream csv = open_csv(s.out + "/autodenoise_sweep_" + s.sweep + ".csv",
+                               "sweep,C,ratio,seed,best_epoch,kept,valid_auc,valid_logloss,test_auc,test_logloss,search_seconds");
+  for (std::size_t k = 0; k < s.seeds; ++k) {
+    const std::uint64_t seed = 1000 + k;
+    const data::field_split split = data::split_fields(all, seed);
+    train::evaluators::classification_target validation, test;
+    validation.fields = &split.validation;
+    test.fields = &split.test;
+    DeepFM model(split.train.cardinalities());
+    context_t ctx(model, split.train, &validation, trainer(seed, s.threads), model_adam());
+    std::printf("seed %llu\n  Normal\n", static_cast<unsigned long long>(seed));
+    methods::AutoDenoiseSelection::State<B> probe(methods::AutoDenoiseSelection(s.selection), seed);
+    {
+      std::vector<offset_t> ids(ctx.data().instances().begin(), ctx.data().instances().end());
+      const auto fit = ctx.retrain(ids, probe.retrain_seed(0), "auc", s.selection.retrain_patience, s.selection.retrain_epochs);
+      const auto& best = fit.history.at(fit.best_epoch - 1);
+      const auto r = ctx.evaluate(test);
+      csv << s.sweep << ",normal,normal," << seed << ",0," << ids.size() << "," << best.value("auc") << ","
+          << best.value("logloss") << "," << r.auc << "," << r.log_loss << ",0\n";
+      std::printf("    valid AUC %.4f, test AUC %.4f\n", best.value("auc"), r.auc);
+    }
+    for (double v : values) {
+      methods::instance_selection_options o = s.selection;
+      if (sweep_c) {
+        o.history = static_cast<std::size_t>(v);
+      } else {
+        o.ratio = v;
+      }
+      o.validate();
+      std::ostringstream label;
+      label << "C=" << o.history << " ratio=" << o.ratio;
+      std::printf("  %s\n", label.str().c_str());
+      const search_result found = search(ctx, seed, o, label.str());
+      const auto& best = found.history.at(found.best_epoch - 1);
+      // The validation phase's retraining once more (same seed, same subset) to read the test set.
+      ctx.retrain(found.subset, found.retrain_seed, "auc", o.retrain_patience, o.retrain_epochs);
+      const auto r = ctx.evaluate(test);
+      std::printf("    best epoch %zu: valid AUC %.4f, test AUC %.4f (%.1f s)\n", found.best_epoch, best.validation, r.auc,
+                  found.seconds);
+      csv << s.sweep << "," << o.history << "," << o.ratio << "," << seed << "," << found.best_epoch << "," << best.kept
+          << "," << best.validation << "," << best.validation_logloss << "," << r.auc << "," << r.log_loss << ","
+          << found.seconds << "\n";
+      csv.flush();
+    }
+  }
+}
+
+/// The training rows with labels flipped (uniformly, or in a noisy source of users), flips flagged.
+data::FieldDataset plant_flips(const data::FieldDataset& train, double rate, bool source, std::uint64_t seed) {
+  const random::counter_stream stream(random::derive_seed(seed, source ? "planted.source" : "planted.uniform"));
+  std::vector<std::uint8_t> in_source(train.size(), source ? 0 : 1);
+  if (source) {
+    const std::size_t user = train.find_field("user");
+    if (user == train.n_fields()) throw input_error("the data has no user field", location::of_field("user"));
+    const auto users = static_cast<std::size_t>(train.cardinality(user));
+    std::vector<std::size_t> order(users), rows_of(users, 0);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    for (std::size_t u = users; u > 1; --u)  // Fisher-Yates on the counter stream
+      std::swap(order[u - 1], order[static_cast<std::size_t>(stream.bits(u) % u)]);
+    for (std::size_t r = 0; r < train.size(); ++r) ++rows_of[static_cast<std::size_t>(train.code(r, user))];
+    std::vector<std::uint8_t> chosen(users, 0);
+    std::size_t covered = 0;
+    for (std::size_t k = 0; k < users && static_cast<double>(covered) < 2.0 * rate * static_cast<double>(train.size()); ++k) {
+      chosen[order[k]] = 1;
+      covered += rows_of[order[k]];
+    }
+    for (std::size_t r = 0; r < train.size(); ++r) in_source[r] = chosen[static_cast<std::size_t>(train.code(r, user))];
+  }
+  const double p = source ? 0.5 : rate;
+  data::FieldDataset out(train.field_names(), train.cardinalities());
+  out.reserve(train.size());
+  std::vector<std::uint8_t> flags(train.size(), 0);
+  for (std::size_t r = 0; r < train.size(); ++r) {
+    const bool flip = in_source[r] != 0 && stream.uniform<double>(1000000 + r) < p;
+    const float label = train.labels()[r];
+    out.push_back_with_instance(train.row(r), flip ? 1.0f - label : label, train.instances()[r]);
+    flags[r] = flip ? 1 : 0;
+  }
+  out.set_noisy(std::move(flags));
+  return out;
+}
+
+/// Planted flips: the share of flipped rows among the ones Θ drops, per flip rate and seed.
+void run_planted(const data::FieldDataset& all, const settings& s) {
+  std::vector<bool> modes;
+  if (s.planted_mode != "source") modes.push_back(false);
+  if (s.planted_mode != "uniform") modes.push_back(true);
+  std::ofstream csv = open_csv(s.out + "/autodenoise_planted.csv",
+                               "mode,rate,seed,epoch,best,flipped_share,dropped,dropped_flipped_share,valid_auc,a2_share");
+  for (bool source : modes) {
+    for (double rate : s.planted) {
+      for (std::size_t k = 0; k < s.seeds; ++k) {
+        const std::uint64_t seed = 1000 + k;
+        const data::field_split split = data::split_fields(all, seed);
+        const data::FieldDataset noisy = plant_flips(split.train, rate, source, seed);
+        train::evaluators::classification_target validation;
+        validation.fields = &split.validation;
+        DeepFM model(noisy.cardinalities());
+        context_t ctx(model, noisy, &validation, trainer(seed, s.threads), model_adam());
+        std::ostringstream label;
+        label << (source ? "source" : "uniform") << " " << rate << " seed " << seed;
+        std::printf("  %s\n", label.str().c_str());
+        const search_result found = search(ctx, seed, s.selection, label.str());
+        for (const auto& r : found.history) {
+          csv << (source ? "source" : "uniform") << "," << rate << "," << seed << "," << r.epoch << ","
+              << (r.epoch == found.best_epoch ? 1 : 0) << "," << r.noisy_share << "," << noisy.size() - r.kept << ","
+              << r.dropped_noisy_share << "," << r.validation << "," << r.selected_share << "\n";
+        }
+        csv.flush();
+      }
+    }
+  }
+}
+
+/// Timings of one search per seed (AutoDenoise TopK; --profile=code for the twin's comparison).
+void run_timing(const data::FieldDataset& all, const settings& s) {
+  std::ofstream csv = open_csv(s.out + "/autodenoise_timing.csv",
+                               "profile,seed,epoch,search_seconds,validation_seconds,retrain_epochs,warm_up_seconds,whole_seconds");
+  for (std::size_t k = 0; k < s.seeds; ++k) {
+    const std::uint64_t seed = 1000 + k;
+    const data::field_split split = data::split_fields(all, seed);
+    train::evaluators::classification_target validation;
+    validation.fields = &split.validation;
+    DeepFM model(split.train.cardinalities());
+    context_t ctx(model, split.train, &validation, trainer(seed, s.threads), model_adam());
+    const search_result found = search(ctx, seed, s.selection, methods::name_of(s.selection.profile));
+    double phases = 0;
+    for (const auto& r : found.history) phases += r.search_seconds + r.validation_seconds;
+    const double warm_up = found.seconds - phases;  // begin() + C warm-up epochs
+    std::printf("  whole search %.2f s, warm-up %.2f s\n", found.seconds, warm_up);
+    for (const auto& r : found.history) {
+      csv << methods::name_of(s.selection.profile) << "," << seed << "," << r.epoch << "," << r.search_seconds << ","
+          << r.validation_seconds << "," << r.retrain_epochs << "," << warm_up << "," << found.seconds << "\n";
+    }
+  }
+}
+
 bool flag(const std::string& a, const char* name, std::string& value) {
   const std::string prefix = std::string("--") + name + "=";
   if (a.compare(0, prefix.size(), prefix) != 0) return false;
@@ -185,6 +388,23 @@ int main(int argc, char** argv) {
         s.selection.profile = v == "paper" ? methods::selection_profile::paper : methods::selection_profile::code;
       } else if (flag(a, "out", v)) {
         s.out = v;
+      } else if (flag(a, "sweep", v)) {
+        if (v != "C" && v != "ratio") throw config_error("--sweep must be C or ratio", location::of_field("sweep"));
+        s.sweep = v;
+      } else if (flag(a, "planted", v)) {
+        std::stringstream list(v);
+        std::string item;
+        while (std::getline(list, item, ',')) {
+          const double r = std::stod(item);
+          if (!(r > 0.0 && r < 0.5)) throw config_error("--planted: flip rates in (0, 0.5)", location::of_field("planted"));
+          s.planted.push_back(r);
+        }
+      } else if (flag(a, "planted-mode", v)) {
+        if (v != "uniform" && v != "source" && v != "both")
+          throw config_error("--planted-mode must be uniform, source or both", location::of_field("planted-mode"));
+        s.planted_mode = v;
+      } else if (a == "--timing") {
+        s.timing = true;
       } else if (a == "--transfer") {
         s.transfer = true;
       } else if (flag(a, "threads", v)) {
@@ -201,6 +421,18 @@ int main(int argc, char** argv) {
     std::printf("ml-100k CTR: %zu rows, %zu fields, positive rate %.3f; C %zu, T %zu, ratio %.2f, profile %s, threads %d\n",
                 all.size(), all.n_fields(), all.positive_rate(), s.selection.history, s.selection.searching_epochs,
                 s.selection.ratio, methods::name_of(s.selection.profile), s.threads);
+    if (!s.sweep.empty()) {
+      run_sweep(all, s);
+      return 0;
+    }
+    if (!s.planted.empty()) {
+      run_planted(all, s);
+      return 0;
+    }
+    if (s.timing) {
+      run_timing(all, s);
+      return 0;
+    }
     std::vector<double> auc[3], logloss[3], epoch_seconds, transfer_all[4], transfer_subset[4];
     const char* backbones[4] = {"FM", "Wide&Deep", "DCN", "IPNN"};
     const char* names[3] = {"Normal", "AutoDenoise", "AutoDenoise-v"};
