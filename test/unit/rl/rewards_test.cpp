@@ -103,14 +103,16 @@ DENOISE_TYPED_TEST(loss_history_fifo_by_hand, denoise::test::backend_list_double
   BOOST_CHECK_THROW(history.mean(dev_ids<B>({4}), out), input_error);
 }
 
-// C = 2, |D| = 4, current row starting at 1.0.
+// C = 2, |D| = 4, current row starting at 1.0, and again after each warm-up epoch (the authors'
+// code fills each warm-up row on its own and starts LVec at 1.0 after them).
 //   warm-up epoch 1: record all four: 0.8 0.6 0.4 0.2            -> history [e1]
-//   warm-up epoch 2: record ids {2, 0}: 0.5 0.9; 1 and 3 stale  -> row e2 = 0.9 0.6 0.5 0.2
-//   searching: batch ids {3, 0} with current losses 0.1 1.0:
-//     prev = mean(e1, e2) = (0.85, 0.6, 0.45, 0.2);  r = (0.2 - 0.1, 0.85 - 1.0) = (0.1, -0.15)
+//   warm-up epoch 2: record ids {2, 0}: 0.5 0.9; 1 and 3 at 1.0  -> row e2 = 0.9 1.0 0.5 1.0
+//   searching (current row all 1.0 again): batch ids {3, 0} with current losses 0.1 1.0:
+//     prev = mean(e1, e2) = (0.85, 0.8, 0.45, 0.6);  r = (0.6 - 0.1, 0.85 - 1.0) = (0.5, -0.15)
 //   that epoch records ids {3, 0} = 0.1 1.0 and {1, 2} = 0.3 0.3; end_epoch replaces e1:
 //     history (e2, e3 = 1.0 0.3 0.3 0.1); batch ids {1, 2} with losses 0.5 0.0:
-//     prev = (0.45, 0.4) at ids 1, 2;  r = (-0.05, 0.4)
+//     prev = (0.65, 0.4) at ids 1, 2;  r = (0.15, 0.4)
+//   the current row keeps e3 (stale values carry over once the history is full)
 DENOISE_TYPED_TEST(loss_improvement_by_hand, denoise::test::backend_list_double) {
   using B = TestType;
   const double tol = 1e-12;
@@ -127,17 +129,20 @@ DENOISE_TYPED_TEST(loss_improvement_by_hand, denoise::test::backend_list_double)
   state.record(dev_ids<B>({0, 1}), dev<B>({0.8, 0.6}));
   state.record(dev_ids<B>({2, 3}), dev<B>({0.4, 0.2}));
   state.end_epoch();
+  check_close(host_v<B>(state.current()), {1, 1, 1, 1}, tol);
   state.record(dev_ids<B>({2, 0}), dev<B>({0.5, 0.9}));
   state.end_epoch();
   BOOST_TEST(state.history().full());
+  check_close(host_v<B>(state.current()), {1, 1, 1, 1}, tol);
 
   state.reward(dev_ids<B>({3, 0}), dev<B>({0.1, 1.0}), r);
-  check_close(host_v<B>(r), {0.1, -0.15}, tol);
+  check_close(host_v<B>(r), {0.5, -0.15}, tol);
   state.record(dev_ids<B>({3, 0}), dev<B>({0.1, 1.0}));
   state.record(dev_ids<B>({1, 2}), dev<B>({0.3, 0.3}));
   state.end_epoch();
   state.reward(dev_ids<B>({1, 2}), dev<B>({0.5, 0.0}), r);
-  check_close(host_v<B>(r), {-0.05, 0.4}, tol);
+  check_close(host_v<B>(r), {0.15, 0.4}, tol);
+  check_close(host_v<B>(state.current()), {1.0, 0.3, 0.3, 0.1}, tol);
 
   try {
     state.reward(dev_ids<B>({1, 2}), dev<B>({0.5}), r);

@@ -8,8 +8,10 @@
 //   record(ids, loss)       writes the batch's losses into the current row
 //   end_epoch()             the current row replaces the oldest history row (appended until C)
 // The warm-up is C epochs of record() + end_epoch() on freshly initialised models.
-// The current row starts at `initial_loss` (1.0, as the authors' code) for every instance; an
-// instance never recorded keeps that value (and its stale value from the previous epoch after).
+// The current row starts at `initial_loss` (1.0, as the authors' code) for every instance, and
+// again after each warm-up epoch (while the history fills: the code stores each warm-up epoch in
+// its own row and creates LVec, all ones, only after them); from then on an instance not recorded
+// in an epoch keeps its stale value from the previous one.
 #pragma once
 
 #include <cmath>
@@ -72,8 +74,9 @@ class LossImprovement {
     using index_vector = typename B::index_vector;
 
     State(const LossImprovement& policy, std::size_t instances)
-        : history_(policy.history_, instances), current_(instances) {
-      B::fill(current_, static_cast<scalar>(policy.initial_loss_));
+        : history_(policy.history_, instances), current_(instances),
+          initial_loss_(static_cast<scalar>(policy.initial_loss_)) {
+      B::fill(current_, initial_loss_);
     }
 
     /// out[j] = mean of instance ids[j]'s stored losses - loss[j]. Throws config_error on a size
@@ -91,8 +94,13 @@ class LossImprovement {
       B::launch(ids.size(), detail::scatter_loss<scalar>{B::ptr(ids), B::ptr(loss), B::ptr(current_)});
     }
 
-    /// The current row enters the history (replacing the oldest row once C are stored).
-    void end_epoch() { history_.push_row(current_); }
+    /// The current row enters the history (replacing the oldest row once C are stored); while the
+    /// history was still filling (the warm-up), the current row starts again at `initial_loss`.
+    void end_epoch() {
+      const bool warming_up = !history_.full();
+      history_.push_row(current_);
+      if (warming_up) B::fill(current_, initial_loss_);
+    }
 
     const loss_history<B>& history() const noexcept { return history_; }
     /// The current epoch's row (LVec).
@@ -109,6 +117,7 @@ class LossImprovement {
 
     loss_history<B> history_;
     vector current_;
+    scalar initial_loss_;
   };
 
  private:
