@@ -242,6 +242,12 @@ std::vector<methods::controller_epoch> measure(Model& model, std::uint64_t seed,
   for (float w : fit.instance_weights)
     if (w == w) BOOST_TEST((w > 0.0f && std::isfinite(w)));
   const auto& h = trainer.method().history();
+  if (baseline_from_first) {  // the first reward is measured against itself: no first step
+    BOOST_TEST(h.front().advantage == 0.0);
+    BOOST_TEST(h.front().baseline == h.front().reward);
+  } else {
+    BOOST_TEST(h.front().baseline == 0.0);
+  }
   BOOST_TEST_MESSAGE(Model::name() << " seed " << seed << " lr " << lr << (baseline_from_first ? " b0=R1" : " b0=0")
                                    << ": R " << h.front().reward << " -> " << h.back().reward
                                    << "; mean weight, epoch 5: true " << h[4].mean_weight_clean << " false "

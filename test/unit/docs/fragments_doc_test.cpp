@@ -38,7 +38,7 @@ double advantage_of(const denoise::rl::ValidationMetric& reward, denoise::rl::Mo
                     const validation_result& validation) {
   // [doc: baseline.md advantage]
   const double R = reward.reward(validation.metrics());
-  const double advantage = R - baseline.value();
+  const double advantage = R - denoise::rl::baseline_for(baseline, R);
   baseline.update(R);
   // [end]
   return advantage;

@@ -35,10 +35,16 @@ BOOST_AUTO_TEST_CASE(moving_average_by_hand) {
   b.reset();
   BOOST_TEST(b.value() == 0.0);
 
-  // Starting at the first reward: b = 1.0, then 0.9 + 0.05 = 0.95.
+  // Starting at the first reward: the first reward is measured against itself (advantage 0, as
+  // consumers see it through baseline_for), b = 1.0, then 0.9 + 0.05 = 0.95.
   rl::MovingAverage first(0.9);
   first.start_at_first_reward();
+  BOOST_TEST(first.advantage(1.0) == 0.0);
+  BOOST_TEST(rl::baseline_for(first, 1.0) == 1.0);
+  BOOST_TEST(rl::baseline_for(rl::MovingAverage(0.9), 1.0) == 0.0);  // the paper's: b = 0 at first
   first.update(1.0);
+  BOOST_TEST(first.advantage(0.5) == -0.5);
+  BOOST_TEST(rl::baseline_for(first, 0.5) == 1.0);
   BOOST_TEST(first.value() == 1.0);
   first.update(0.5);
   BOOST_TEST(first.value() == 0.95, boost::test_tools::tolerance(1e-12));
@@ -48,6 +54,23 @@ BOOST_AUTO_TEST_CASE(moving_average_by_hand) {
   last.update(0.3);
   last.update(0.7);
   BOOST_TEST(last.value() == 0.7);
+}
+
+// A user baseline with only value() and update(): baseline_for falls back to value().
+struct LastReward {
+  static constexpr const char* name() { return "last_reward"; }
+  double value() const { return last; }
+  void update(double reward) { last = reward; }
+  double last = 0.25;
+};
+
+BOOST_AUTO_TEST_CASE(baseline_for_reads_value_without_an_advantage_member) {
+  static_assert(rl::check_baseline<LastReward>(), "");
+  LastReward b;
+  BOOST_TEST(rl::baseline_for(b, 3.0) == 0.25);
+  b.update(3.0);
+  BOOST_TEST(rl::baseline_for(b, 1.0) == 3.0);
+  BOOST_TEST(rl::baseline_for(rl::NoBaseline{}, 2.0) == 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(no_baseline_is_zero) {

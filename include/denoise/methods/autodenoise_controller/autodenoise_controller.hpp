@@ -48,6 +48,7 @@
 #include "../../core/span.hpp"
 #include "../../core/types.hpp"
 #include "../../nn/optim/adam.hpp"
+#include "../../rl/baselines/baseline_for.hpp"
 #include "../../rl/baselines/moving_average.hpp"
 #include "../../rl/reinforce.hpp"
 #include "../../rl/rewards/validation_metric.hpp"
@@ -208,7 +209,7 @@ class AutoDenoiseController {
     template <class EpochContext>
     void on_epoch_end(const EpochContext& ctx) {
       const double reward = reward_.reward(ctx.validation);
-      const double b = baseline_.value();
+      const double b = rl::baseline_for(baseline_, reward);
       controller_epoch e;
       e.epoch = ctx.epoch + 1;
       e.reward = reward;

@@ -53,6 +53,7 @@
 #include "../../data/field_batch.hpp"
 #include "../../nn/optim/adam.hpp"
 #include "../../nn/parameter.hpp"
+#include "../../rl/baselines/baseline_for.hpp"
 #include "../../rl/baselines/no_baseline.hpp"
 #include "../../rl/reinforce.hpp"
 #include "../../rl/rewards/loss_improvement.hpp"
@@ -454,7 +455,7 @@ class InstanceSelection {
         rl::action_weights<B>(a1_, weights_);
         const double selected = static_cast<double>(B::sum(weights_));
         const double total = static_cast<double>(B::sum(masked_));
-        const double b = baseline_state_.value();
+        const double b = rl::baseline_for(baseline_state_, selected > 0.0 ? total / selected : 0.0);
         // Σ_{a1_i = 1} (r_i − b) ∇log π(1|x_i): the advantage is 0 for the deselected rows.
         B::launch(n, detail::masked_advantage<scalar>{B::ptr(a1_), B::ptr(batch_reward_), static_cast<scalar>(b),
                                                       B::ptr(advantage_)});
@@ -468,7 +469,8 @@ class InstanceSelection {
         rl::action_weights<B>(a1_, weights_);
         const double total = static_cast<double>(B::sum(masked_));
         // [code] (Σ_{i∈S1} r_i − b) · Σ_{all i} ∇log π(a_i|x_i): one batch-summed reward.
-        reinforce_.score_dlogits(logits_, a1_, static_cast<scalar>(total - baseline_state_.value()), dlogits_);
+        reinforce_.score_dlogits(logits_, a1_, static_cast<scalar>(total - rl::baseline_for(baseline_state_, total)),
+                                 dlogits_);
         baseline_state_.update(total);
         reward_sum_ += total;
         reward_count_ += static_cast<double>(B::sum(weights_));

@@ -4,8 +4,9 @@
 //   b <- decay * b + (1 - decay) * R        after each reward R is used (advantage R - b first)
 //
 // b starts at 0 as in the paper, so the first advantage is the first reward itself. The option
-// start_at_first_reward() sets b = R at the first update instead (ALGORITHMS.md §4, off by
-// default). decay must lie in [0, 1): 0 keeps only the last reward. See docs/policies/baseline.md.
+// start_at_first_reward() measures the first reward against itself instead (advantage 0, b = R₁
+// from then on; ALGORITHMS.md §4, off by default): consumers take b through rl::baseline_for(),
+// which asks advantage(R). decay must lie in [0, 1): 0 keeps only the last reward. See docs/policies/baseline.md.
 #pragma once
 
 #include <cmath>
@@ -29,7 +30,8 @@ class MovingAverage {
     }
   }
 
-  /// b takes the first reward's value at the first update (instead of decaying from 0).
+  /// The first reward is measured against itself (advantage 0) and b takes its value, instead of
+  /// decaying from 0.
   MovingAverage& start_at_first_reward(bool on = true) noexcept {
     start_at_first_ = on;
     return *this;
@@ -38,8 +40,10 @@ class MovingAverage {
   double decay() const noexcept { return decay_; }
   /// The current baseline b.
   double value() const noexcept { return value_; }
-  /// R - b with the current b.
-  double advantage(double reward) const noexcept { return reward - value_; }
+  /// R - b with the current b; 0 for the first reward when started at the first reward.
+  double advantage(double reward) const noexcept {
+    return updates_ == 0 && start_at_first_ ? 0.0 : reward - value_;
+  }
   /// Rewards seen so far.
   std::size_t updates() const noexcept { return updates_; }
 
