@@ -12,6 +12,12 @@ Follows the structure of the public LightGCN-PyTorch code (written independently
     layer-0 rows; Adam.
   * embeddings N(0, 0.1^2), 64-d, L = 3, decay 1e-4, lr 1e-3 (the reference's defaults).
 The epoch time covers sampling, batching, forward, loss, backward and the optimizer steps.
+
+With --valid and --test (SGDL's split files) it also follows the protocol of denoise's `--data split:DIR`:
+after every epoch (outside the timed region) full ranking of every item id on the validation file with
+the user's training items excluded; the epoch with the best validation NDCG@20 is tested with training
+and validation items excluded; Recall@K = hits / |user's test items|, NDCG@K with binary gains and
+IDCG over min(K, |test items|), averaged over the users with test items.
 """
 
 import argparse
@@ -25,6 +31,32 @@ import torch
 def load(path):
     rows = np.loadtxt(path, dtype=np.int64)
     return rows[:, 0], rows[:, 1]
+
+
+def by_user(users, items):
+    out = {}
+    for u, i in zip(users, items):
+        out.setdefault(int(u), set()).add(int(i))
+    return out
+
+
+def rank_metrics(scores, truth, exclude, ks=(5, 20)):
+    """scores: users x items (numpy); truth/exclude: dict user -> set of items. Means over truth's users."""
+    sums = {f"{m}@{k}": 0.0 for m in ("recall", "ndcg") for k in ks}
+    kmax = max(ks)
+    discount = 1.0 / np.log2(np.arange(2, kmax + 2))
+    for u, relevant in truth.items():
+        row = scores[u].copy()
+        for i in exclude.get(u, ()):
+            row[i] = -np.inf
+        top = np.argpartition(-row, kmax)[:kmax]
+        top = top[np.argsort(-row[top], kind="stable")]
+        hits = np.fromiter((int(i) in relevant for i in top), float, kmax)
+        for k in ks:
+            sums[f"recall@{k}"] += hits[:k].sum() / len(relevant)
+            ideal = discount[:min(k, len(relevant))].sum()
+            sums[f"ndcg@{k}"] += (hits[:k] * discount[:k]).sum() / ideal
+    return {k: v / len(truth) for k, v in sums.items()}
 
 
 def adjacency(users, items, n_users, n_items):
@@ -89,18 +121,29 @@ def main():
     ap.add_argument("--factor", type=int, default=64)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--valid", help="SGDL's .valid.rating: validate every epoch, test the best epoch")
+    ap.add_argument("--test", help="SGDL's .test.negative")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
     users, items = load(a.train)
     n_users, n_items = int(users.max()) + 1, int(items.max()) + 1
+    if a.valid and a.test:
+        vu, vi = load(a.valid)
+        tu, ti = load(a.test)
+        n_users = max(n_users, int(vu.max()) + 1, int(tu.max()) + 1)
+        n_items = max(n_items, int(vi.max()) + 1, int(ti.max()) + 1)  # every item id is ranked
+        train_sets, valid_sets, test_sets = by_user(users, items), by_user(vu, vi), by_user(tu, ti)
+        seen_test = {u: train_sets.get(u, set()) | valid_sets.get(u, set()) for u in range(n_users)}
+    best = None
     graph = adjacency(users, items, n_users, n_items)
     seen = [set() for _ in range(n_users)]
     for u, i in zip(users, items):
         seen[u].add(int(i))
     model = LightGCN(n_users, n_items, graph, a.factor, a.layers)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     for epoch in range(1, a.epochs + 1):
         start = time.perf_counter()
         order = rng.permutation(len(users))
@@ -116,9 +159,20 @@ def main():
             total += float(loss)
             batches += 1
         seconds = time.perf_counter() - start
-        print(json.dumps({"impl": "pytorch", "epoch": epoch, "seconds": round(seconds, 4),
-                          "loss": round(total / batches, 5), "edges": int(graph._nnz() // 2),
-                          "layers": a.layers}), flush=True)
+        record = {"impl": "pytorch", "epoch": epoch, "seconds": round(seconds, 4),
+                  "loss": round(total / batches, 5), "edges": int(graph._nnz() // 2), "layers": a.layers}
+        if a.valid and a.test:
+            with torch.no_grad():
+                eu, ei = model.computer()
+                scores = (eu @ ei.T).numpy()
+            valid = rank_metrics(scores, valid_sets, train_sets)
+            record["valid_ndcg@20"] = round(valid["ndcg@20"], 5)
+            if best is None or valid["ndcg@20"] > best[1]:
+                best = (epoch, valid["ndcg@20"], rank_metrics(scores, test_sets, seen_test))
+        print(json.dumps(record), flush=True)
+    if best is not None:
+        print(json.dumps({"impl": "pytorch", "best_epoch": best[0],
+                          "test": {k: round(v, 5) for k, v in best[2].items()}}), flush=True)
 
 
 if __name__ == "__main__":
