@@ -74,6 +74,26 @@ def fmt(summary, metric):
     return f"{s['mean']:.4f} ± {s['std']:.4f}"
 
 
+def publish(table, readme, begin, end):
+    """Prints the table; unless readme is '-', writes it between the begin/end markers of readme
+    (through a temporary file, so a failed write leaves the page as it was). Returns the exit status."""
+    if readme == "-":
+        print(table)
+        return 0
+    text = open(readme).read()
+    if begin not in text or end not in text:
+        print(f"{readme}: no {begin} ... {end} markers", file=sys.stderr)
+        return 1
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    tmp = readme + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(head + begin + "\n" + table + "\n" + end + tail)
+    os.replace(tmp, readme)
+    print(table)
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cli", default=os.path.join(ROOT, "build", "release", "examples", "denoise"))
@@ -151,22 +171,7 @@ def main():
         "| model | method (chosen on validation) | Recall@20 | NDCG@20 | p (R@20) vs Normal | drop precision / recall |",
         "|---|---|---|---|---|---|",
     ] + rows)
-    if a.readme == "-":
-        print(table)
-        return 0
-    text = open(a.readme).read()
-    if BEGIN not in text or END not in text:
-        print(f"{a.readme}: no {BEGIN} ... {END} markers", file=sys.stderr)
-        return 1
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    tmp = a.readme + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(head + BEGIN + "\n" + table + "\n" + END + tail)
-    os.replace(tmp, a.readme)
-    print(table)
-    return 0
-
+    return publish(table, a.readme, BEGIN, END)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -37,7 +37,7 @@ import sys
 import time
 
 import ml100k_study
-from ml100k_study import fmt, run_cli
+from ml100k_study import fmt, publish, run_cli, validation_ndcg
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -59,11 +59,6 @@ MODEL_PATIENCE = {"lightgcn": 40}  # see the docstring
 PAPER = {"lightgcn": (0.3173, 0.3358), "ngcf": (0.3103, 0.3392), "neumf": (0.2687, 0.2765),
          "cdae": (0.2185, 0.2356)}
 PAPER_TCE = {"neumf": 0.2821}
-
-
-def validation_ndcg(result):
-    run = result["runs"][0]
-    return run["epochs"][run["best_epoch"] - 1]["validation"]["ndcg@20"]
 
 
 def main():
@@ -137,22 +132,7 @@ def main():
         "| SGDL Table 2 R@20 / N@20 |",
         "|---|---|---|---|---|---|---|---|---|",
     ] + rows)
-    if a.readme == "-":
-        print(table)
-        return 0
-    text = open(a.readme).read()
-    if BEGIN not in text or END not in text:
-        print(f"{a.readme}: no {BEGIN} ... {END} markers", file=sys.stderr)
-        return 1
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    tmp = a.readme + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(head + BEGIN + "\n" + table + "\n" + END + tail)
-    os.replace(tmp, a.readme)
-    print(table)
-    return 0
-
+    return publish(table, a.readme, BEGIN, END)
 
 if __name__ == "__main__":
     sys.exit(main())
