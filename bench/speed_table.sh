@@ -6,7 +6,7 @@
 # and prints it. See bench/README.md.
 #
 #   bench/speed_table.sh [--threads N] [--epochs N] [--data PATH] [--build-dir DIR]
-#                        [--models "gmf neumf"] [--methods "normal t-ce r-ce"] [--seed N]
+#                        [--models "gmf neumf"] [--methods "normal t-ce r-ce"] [--seed N] [--seeds N]
 #                        [--busy] [--busy-epochs N] [--busy-reps N] [--out-dir DIR]
 #                        [--readme FILE|-] [--no-build] [--no-install]
 set -euo pipefail
@@ -15,10 +15,11 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 threads="$(nproc 2>/dev/null || echo 2)"
 epochs=5
 data="$repo/../shared/data/ml-100k/u.data"
-build="$repo/build/twin"
+build="$repo/build/native"   # the build scripts/run.sh makes (-march=native)
 models="gmf neumf"
 methods="normal t-ce r-ce"
 seed=1
+seeds=3
 busy=0
 busy_epochs=20
 busy_reps=3
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
     --models) models="$2"; shift 2 ;;
     --methods) methods="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
+    --seeds) seeds="$2"; shift 2 ;;
     --busy) busy=1; shift ;;
     --busy-epochs) busy_epochs="$2"; shift 2 ;;
     --busy-reps) busy_reps="$2"; shift 2 ;;
@@ -75,11 +77,8 @@ fi
 
 cli="$build/examples/denoise"
 if [ "$do_build" = 1 ]; then
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    generator=()
-    command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
-    cmake -S "$repo" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release >&2
-  fi
+  # Configured as scripts/run.sh does: the release preset with the machine's instruction set.
+  [ -f "$build/CMakeCache.txt" ] || (cd "$repo" && cmake --preset release -B "$build" -DDENOISE_NATIVE=ON >&2)
   cmake --build "$build" --target denoise_cli -j "$(nproc 2>/dev/null || echo 2)" >&2
 fi
 [ -x "$cli" ] || { echo "speed_table.sh: $cli was not built" >&2; exit 1; }
@@ -96,14 +95,16 @@ for model in $models; do
     tag="${model}_${method}"
     layers=()   # --layers is NeuMF's only (the CLI refuses model flags a model does not read)
     [ "$model" = neumf ] && layers=(--layers 3)
-    echo "== $model $method: ours" >&2
-    "$cli" --data "ml-100k:$data" --model "$model" --loss bce --methods "$method" --seeds "$seed" --batch-unit positives \
-      --dense-adam "${layers[@]}" "${common[@]}" --out "$out/ours_$tag.json" > "$out/ours_$tag.log" 2>&1 ||
-      { cat "$out/ours_$tag.log" >&2; exit 1; }
-    echo "== $model $method: twin" >&2
-    OMP_NUM_THREADS="$threads" "$python" "$repo/bench/pytorch/twin.py" --data "$data" --model "$model" \
-      --method "$method" --seed "$seed" --adam dense "${common[@]}" --quiet --out "$out/twin_$tag.json" \
-      > "$out/twin_$tag.log" 2>&1 || { cat "$out/twin_$tag.log" >&2; exit 1; }
+    for ((s = seed; s < seed + seeds; ++s)); do
+      echo "== $model $method seed $s: ours" >&2
+      "$cli" --data "ml-100k:$data" --model "$model" --loss bce --methods "$method" --seeds "$s" --batch-unit positives \
+        --dense-adam "${layers[@]}" "${common[@]}" --out "$out/ours_${tag}_$s.json" > "$out/ours_${tag}_$s.log" 2>&1 ||
+        { cat "$out/ours_${tag}_$s.log" >&2; exit 1; }
+      echo "== $model $method seed $s: twin" >&2
+      OMP_NUM_THREADS="$threads" "$python" "$repo/bench/pytorch/twin.py" --data "$data" --model "$model" \
+        --method "$method" --seed "$s" --adam dense "${common[@]}" --quiet --out "$out/twin_${tag}_$s.json" \
+        > "$out/twin_${tag}_$s.log" 2>&1 || { cat "$out/twin_${tag}_$s.log" >&2; exit 1; }
+    done
   done
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
@@ -135,41 +136,57 @@ if [ "$busy" = 1 ]; then
 fi
 
 "$python" - "$out" "$threads" "$epochs" "$load_before" "$load_after" "${blas:-unknown}" "$readme" \
-  "$busy_epochs" $models -- $methods <<'EOF'
+  "$busy_epochs" "$seed" "$seeds" "$build" $models -- $methods <<'EOF'
 import datetime, json, os, platform, statistics, sys
 
-out, threads, epochs, load_before, load_after, blas, readme, busy_epochs = sys.argv[1:9]
-rest = sys.argv[9:]
+out, threads, epochs, load_before, load_after, blas, readme, busy_epochs, seed, seeds, build = sys.argv[1:12]
+rest = sys.argv[12:]
 models, methods = rest[:rest.index("--")], rest[rest.index("--") + 1:]
 
-def read(path, twin):
-    r = json.load(open(path))
-    run = r if twin else r["runs"][0]
-    secs = [e["seconds"] for e in run["epochs"]]
-    return statistics.median(secs), run["test"]["recall@20"], run["test"]["ndcg@20"]
+def read(model, method, side):
+    """Median train and evaluation seconds per epoch over every epoch of every seed; mean and std of
+    the test metrics over seeds."""
+    secs, evals, recall, ndcg = [], [], [], []
+    for s in range(int(seed), int(seed) + int(seeds)):
+        r = json.load(open(os.path.join(out, "%s_%s_%s_%d.json" % (side, model, method, s))))
+        run = r if side == "twin" else r["runs"][0]
+        secs += [e["seconds"] for e in run["epochs"]]
+        evals += [e["eval_seconds"] for e in run["epochs"]]
+        recall.append(run["test"]["recall@20"])
+        ndcg.append(run["test"]["ndcg@20"])
+    spread = lambda v: (statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0.0)
+    return statistics.median(secs), statistics.median(evals), spread(recall), spread(ndcg)
+
+def metric(m):
+    return "%.4f ± %.4f" % m if int(seeds) > 1 else "%.4f" % m[0]
 
 lines = []
-lines.append("Measured %s UTC on %s (%d cores), `bench/speed_table.sh --threads %s --epochs %s`; torch %s "
-             "with BLAS `%s`; dense Adam on both sides; load average %s before, %s after."
+lines.append("Measured %s UTC on %s (%d cores), `bench/speed_table.sh --threads %s --epochs %s --seeds %s`, ours "
+             "built in `%s`; torch %s with BLAS `%s`; dense Adam on both sides; load average %s before, %s after."
              % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), platform.machine(), os.cpu_count(),
-                threads, epochs, __import__("torch").__version__, blas, load_before, load_after))
+                threads, epochs, seeds, os.path.basename(build), __import__("torch").__version__, blas,
+                load_before, load_after))
 lines.append("")
-head = ("| model | method | ours s/epoch | twin s/epoch | twin/ours | ours R@20 | twin R@20 | ours N@20 | twin N@20 |")
+head = ("| model | method | ours s/epoch | twin s/epoch | twin/ours | ours eval s | twin eval s | twin/ours eval "
+        "| ours R@20 | twin R@20 | ours N@20 | twin N@20 |")
 lines.append(head)
 lines.append("|" + "---|" * (head.count("|") - 1))
 for m in models:
     base = None
     for meth in methods:
-        o = read(os.path.join(out, "ours_%s_%s.json" % (m, meth)), False)
-        t = read(os.path.join(out, "twin_%s_%s.json" % (m, meth)), True)
+        o = read(m, meth, "ours")
+        t = read(m, meth, "twin")
         if meth == "normal":
             base = o[0]
         rel = " (%.2fx BCE)" % (o[0] / base) if base and meth != "normal" else ""
-        lines.append("| %s | %s | %.4f%s | %.4f | %.2fx | %.4f | %.4f | %.4f | %.4f |"
-                     % (m, meth, o[0], rel, t[0], t[0] / o[0] if o[0] > 0 else float("inf"), o[1], t[1], o[2], t[2]))
+        ratio = lambda a, b: "%.2fx" % (a / b) if b > 0 else "inf"
+        lines.append("| %s | %s | %.4f%s | %.4f | %s | %.4f | %.4f | %s | %s | %s | %s | %s |"
+                     % (m, meth, o[0], rel, t[0], ratio(t[0], o[0]), o[1], t[1], ratio(t[1], o[1]),
+                        metric(o[2]), metric(t[2]), metric(o[3]), metric(t[3])))
 lines.append("")
-lines.append("Per-epoch times are medians over the epochs of one run (training only, validation excluded); "
-             "R@20 / N@20 are the clean-test Recall@20 / NDCG@20 at the best-validation epoch.")
+lines.append("Per-epoch times are medians over every epoch of seeds %s..%d (training only; \"eval s\" is one "
+             "full-ranking validation pass over every item); R@20 / N@20 are the clean-test Recall@20 / NDCG@20 at "
+             "the best-validation epoch, mean ± std over those seeds." % (seed, int(seed) + int(seeds) - 1))
 busy = [l.split() for l in open(os.path.join(out, "busy.txt")) if l.strip()]
 if busy:
     by = {"0": [], "1": []}

@@ -29,7 +29,8 @@ Mirrors the protocol of the C++ CLI (examples/denoise) on MovieLens-100K:
 
 The epoch time covers everything one epoch of training does: the shuffle, negative sampling,
 batching, forward, loss, backward and the optimizer steps (evaluation excluded), like the
-`seconds` of denoise's result JSON.
+`seconds` of denoise's result JSON; `eval_seconds` times the validation pass after each epoch (full ranking,
+like the CLI's `eval_seconds`).
 """
 
 import argparse
@@ -347,8 +348,11 @@ def main(argv=None):
             weight_sum += divisor
             iteration += 1
         seconds = time.perf_counter() - t0
+        t0 = time.perf_counter()
         val = evaluate(model, d.train_csr, d.valid_csr, d.n_items, a.k)
-        rec = {"epoch": epoch, "seconds": seconds, "samples_per_second": P * group / seconds,
+        eval_seconds = time.perf_counter() - t0
+        rec = {"epoch": epoch, "seconds": seconds, "eval_seconds": eval_seconds,
+               "samples_per_second": P * group / seconds,
                "train_loss": loss_sum / max(weight_sum, 1), "validation": val}
         history.append(rec)
         key = val["ndcg@%d" % a.k]
@@ -373,6 +377,7 @@ def main(argv=None):
         "best_epoch": best_epoch,
         "test": test,
         "median_epoch_seconds": statistics.median(r["seconds"] for r in history),
+        "median_eval_seconds": statistics.median(r["eval_seconds"] for r in history),
         "epochs": history,
     }
     text = json.dumps(result, indent=1)

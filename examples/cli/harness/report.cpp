@@ -289,6 +289,7 @@ void write_result_json(const std::string& path, const experiment& e, const std::
             .field("epoch", epoch.epoch)
             .field("train_loss", epoch.train_loss)
             .field("seconds", epoch.seconds)
+            .field("eval_seconds", epoch.eval_seconds)
             .field("samples_per_second", epoch.samples_per_second);
         w.key("validation").begin_object();
         for (const auto& m : epoch.validation) w.field(m.name, m.value);

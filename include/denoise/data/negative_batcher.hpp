@@ -35,16 +35,20 @@ class NegativeBatcher {
                        "(see docs/data.md, 'Negative sampling')");
 
  public:
-  /// `data` and `sampler` must outlive the batcher. batch_positives positives per batch.
+  /// `sampler` must outlive the batcher (the positives of `data` are copied). batch_positives
+  /// positives per batch.
   NegativeBatcher(const Interactions& data, const Sampler& sampler, std::size_t batch_positives,
                   std::size_t negatives_per_positive = 1, Order order = Order::shuffled,
                   std::uint64_t seed = 0)
-      : data_(&data), sampler_(&sampler), batch_(batch_positives), k_(negatives_per_positive),
+      : sampler_(&sampler), batch_(batch_positives), k_(negatives_per_positive),
         order_(order), seed_(seed) {
     if (batch_positives == 0) throw config_error("batch size must be positive", location::of_field("batch_size"));
+    const auto users = data.users();
+    const auto items = data.items();
     const auto labels = data.labels();
+    const auto instances = data.instances();
     for (std::size_t r = 0; r < data.size(); ++r)
-      if (labels[r] > 0.0f) positives_.push_back(r);
+      if (labels[r] > 0.0f) positives_.push_back(positive_row{users[r], items[r], labels[r], instances[r]});
     start_epoch(0);
   }
 
@@ -68,14 +72,10 @@ class NegativeBatcher {
     if (position_ >= rows_.size()) return false;
     const std::size_t stop = std::min(rows_.size(), position_ + batch_);
     out.reserve((stop - position_) * (k_ + 1));
-    const auto users = data_->users();
-    const auto items = data_->items();
-    const auto labels = data_->labels();
-    const auto instances = data_->instances();
     for (std::size_t p = position_; p < stop; ++p) {
-      const std::size_t r = rows_[p];
-      out.push(users[r], items[r], labels[r], instances[r]);
-      for (std::size_t k = 0; k < k_; ++k) out.push(users[r], sampler_->sample(users[r], rng_), 0.0f, -1);
+      const positive_row& r = rows_[p];
+      out.push(r.user, r.item, r.label, r.instance);
+      for (std::size_t k = 0; k < k_; ++k) out.push(r.user, sampler_->sample(r.user, rng_), 0.0f, -1);
     }
     position_ = stop;
     return true;
@@ -87,16 +87,13 @@ class NegativeBatcher {
     if (position_ >= rows_.size()) return false;
     const std::size_t stop = std::min(rows_.size(), position_ + batch_);
     out.reserve((stop - position_) * k_);
-    const auto users = data_->users();
-    const auto items = data_->items();
-    const auto instances = data_->instances();
     for (std::size_t p = position_; p < stop; ++p) {
-      const std::size_t r = rows_[p];
+      const positive_row& r = rows_[p];
       for (std::size_t k = 0; k < k_; ++k) {
-        out.user_buffer.push_back(users[r]);
-        out.positive_buffer.push_back(items[r]);
-        out.negative_buffer.push_back(sampler_->sample(users[r], rng_));
-        out.instance_buffer.push_back(instances[r]);
+        out.user_buffer.push_back(r.user);
+        out.positive_buffer.push_back(r.item);
+        out.negative_buffer.push_back(sampler_->sample(r.user, rng_));
+        out.instance_buffer.push_back(r.instance);
       }
     }
     position_ = stop;
@@ -104,12 +101,18 @@ class NegativeBatcher {
   }
 
  private:
-  const Interactions* data_;
   const Sampler* sampler_;
   std::size_t batch_, k_;
   Order order_;
   std::uint64_t seed_;
-  std::vector<std::size_t> positives_, rows_;
+  // The positives as compact records, shuffled as records: a batch then reads them in order
+  // instead of gathering four columns at random rows (cache misses that were a sixth of a GMF epoch).
+  struct positive_row {
+    index_t user, item;
+    float label;
+    offset_t instance;
+  };
+  std::vector<positive_row> positives_, rows_;
   std::size_t position_ = 0;
   random::rng rng_;
 };

@@ -132,10 +132,12 @@ class GMF {
     const auto cols = detail::cols_of<B>(s->qi);
     lg_user_.resize(s->qi.rows(), s->qi.cols());
     lg_item_.resize(s->pu.rows(), s->pu.cols());
-    B::launch(lg_user_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(s->qi), B::ptr(out_.weight()),
-                                                                        B::ptr(lg_user_), cols});
-    B::launch(lg_item_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(s->pu), B::ptr(out_.weight()),
-                                                                        B::ptr(lg_item_), cols});
+    B::launch(detail::rows_of<B>(lg_user_),
+              kernels::multiply_row_broadcast<scalar>{B::ptr(s->qi), B::ptr(out_.weight()), B::ptr(lg_user_), cols},
+              detail::cols_of<B>(lg_user_));
+    B::launch(detail::rows_of<B>(lg_item_),
+              kernels::multiply_row_broadcast<scalar>{B::ptr(s->pu), B::ptr(out_.weight()), B::ptr(lg_item_), cols},
+              detail::cols_of<B>(lg_item_));
     out.start(s->pairs);
     out.rows(*s->user.idx, &lg_user_);
     out.rows(*s->item.idx, &lg_item_);
@@ -170,8 +172,10 @@ class GMF {
   /// its own buffers: a pending forward/backward is not disturbed.
   void score(const index_vector& users, matrix& scores) {
     B::gather_rows(users_.table(), users, su_);
-    B::launch(su_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(su_), B::ptr(out_.weight()), B::ptr(su_),
-                                                                   detail::cols_of<B>(su_)});
+    B::launch(detail::rows_of<B>(su_),
+              kernels::multiply_row_broadcast<scalar>{B::ptr(su_), B::ptr(out_.weight()), B::ptr(su_),
+                                                      detail::cols_of<B>(su_)},
+              detail::cols_of<B>(su_));
     B::gemm(false, true, scalar(1), su_, items_.table(), scalar(0), scores);
     detail::add_scalar<B>(scores, out_.bias());
   }

@@ -186,15 +186,19 @@ class NeuMF {
     const index_t f = options_.factor;
     const scalar* h = B::ptr(out_.weight());  // (f + last) x 1: h_G then h_M
     lg_a_.resize(n, f);
-    B::launch(lg_a_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(s->qg), h, B::ptr(lg_a_),
-                                                                     static_cast<std::size_t>(f)});
+    B::launch(detail::rows_of<B>(lg_a_),
+              kernels::multiply_row_broadcast<scalar>{B::ptr(s->qg), h, B::ptr(lg_a_), static_cast<std::size_t>(f)},
+              detail::cols_of<B>(lg_a_));
     lg_b_.resize(n, f);
-    B::launch(lg_b_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(s->pg), h, B::ptr(lg_b_),
-                                                                     static_cast<std::size_t>(f)});
+    B::launch(detail::rows_of<B>(lg_b_),
+              kernels::multiply_row_broadcast<scalar>{B::ptr(s->pg), h, B::ptr(lg_b_), static_cast<std::size_t>(f)},
+              detail::cols_of<B>(lg_b_));
     lg_dm_.resize(n, last_);
     B::fill(lg_dm_, scalar(1));
-    B::launch(lg_dm_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(lg_dm_), h + f, B::ptr(lg_dm_),
-                                                                      static_cast<std::size_t>(last_)});
+    B::launch(detail::rows_of<B>(lg_dm_),
+              kernels::multiply_row_broadcast<scalar>{B::ptr(lg_dm_), h + f, B::ptr(lg_dm_),
+                                                      static_cast<std::size_t>(last_)},
+              detail::cols_of<B>(lg_dm_));
     lg_tower_.compute(mlp_, s->mlp, lg_dm_);
     out.start(s->pairs);
     out.rows(*s->user_g.idx, &lg_a_);
@@ -249,8 +253,10 @@ class NeuMF {
     const index_t f = options_.factor;
     // GMF part and the output bias
     B::gather_rows(user_g_.table(), users, su_);
-    B::launch(su_.size(), kernels::multiply_row_broadcast<scalar>{B::ptr(su_), B::ptr(out_.weight()), B::ptr(su_),
-                                                                   detail::cols_of<B>(su_)});
+    B::launch(detail::rows_of<B>(su_),
+              kernels::multiply_row_broadcast<scalar>{B::ptr(su_), B::ptr(out_.weight()), B::ptr(su_),
+                                                      detail::cols_of<B>(su_)},
+              detail::cols_of<B>(su_));
     B::gemm(false, true, scalar(1), su_, item_g_.table(), scalar(0), scores);
     detail::add_scalar<B>(scores, out_.bias());
     if (nu == 0) return;
@@ -274,9 +280,11 @@ class NeuMF {
       const index_t rows = std::min(per_block, nu - r0);
       const index_t pairs = rows * ni;
       ha_.resize(pairs, h1);
-      B::launch(ha_.size(), kernels::pair_first_layer<scalar>{B::ptr(user_part_), B::ptr(item_part_), B::ptr(ha_),
-                                                             static_cast<std::size_t>(r0), static_cast<std::size_t>(ni),
-                                                             static_cast<std::size_t>(h1)});
+      B::launch(static_cast<std::size_t>(pairs),
+                kernels::pair_first_layer<scalar>{B::ptr(user_part_), B::ptr(item_part_), B::ptr(ha_),
+                                                  static_cast<std::size_t>(r0), static_cast<std::size_t>(ni),
+                                                  static_cast<std::size_t>(h1)},
+                static_cast<std::size_t>(h1));
       for (std::size_t l = 1; l < mlp_.layers(); ++l) {
         nn::Dense<B>& layer = mlp_.layer(l);
         B::gemm(false, false, scalar(1), ha_, layer.weight(), scalar(0), hb_);

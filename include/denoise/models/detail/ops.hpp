@@ -19,12 +19,18 @@ std::size_t cols_of(const typename B::matrix& m) {
   return static_cast<std::size_t>(m.cols());
 }
 
+template <class B>
+std::size_t rows_of(const typename B::matrix& m) {
+  return static_cast<std::size_t>(m.rows());
+}
+
 /// out[r, :] = d[r] * x[r, :]   (d: a vector with x.rows() entries)
 template <class B>
 void scale_rows(const typename B::vector& d, const typename B::matrix& x, typename B::matrix& out) {
   B::require_same_size(d.size(), static_cast<std::size_t>(x.rows()), "scale_rows");
   out.resize(x.rows(), x.cols());
-  B::launch(x.size(), kernels::scale_rows<typename B::scalar>{B::ptr(d), B::ptr(x), B::ptr(out), cols_of<B>(x)});
+  B::launch(rows_of<B>(x), kernels::scale_rows<typename B::scalar>{B::ptr(d), B::ptr(x), B::ptr(out), cols_of<B>(x)},
+            cols_of<B>(x));
 }
 
 /// out = a ⊙ b
@@ -41,8 +47,10 @@ void put_cols(const typename B::matrix& in, typename B::matrix& out, index_t off
                        " block does not fit a " + std::to_string(out.rows()) + "x" + std::to_string(out.cols()) +
                        " matrix at column " + std::to_string(offset));
   }
-  B::launch(in.size(), kernels::put_cols<typename B::scalar>{B::ptr(in), B::ptr(out), cols_of<B>(in), cols_of<B>(out),
-                                                             static_cast<std::size_t>(offset)});
+  B::launch(rows_of<B>(in),
+            kernels::put_cols<typename B::scalar>{B::ptr(in), B::ptr(out), cols_of<B>(in), cols_of<B>(out),
+                                                  static_cast<std::size_t>(offset)},
+            cols_of<B>(in));
 }
 
 /// out = in[:, offset .. offset + cols)
@@ -50,16 +58,18 @@ template <class B>
 void take_cols(const typename B::matrix& in, index_t offset, index_t cols, typename B::matrix& out) {
   if (offset + cols > in.cols()) throw config_error("take_cols: columns out of range");
   out.resize(in.rows(), cols);
-  B::launch(out.size(), kernels::take_cols<typename B::scalar>{B::ptr(in), B::ptr(out), cols_of<B>(in),
-                                                               static_cast<std::size_t>(cols),
-                                                               static_cast<std::size_t>(offset)});
+  B::launch(rows_of<B>(out),
+            kernels::take_cols<typename B::scalar>{B::ptr(in), B::ptr(out), cols_of<B>(in),
+                                                   static_cast<std::size_t>(cols), static_cast<std::size_t>(offset)},
+            static_cast<std::size_t>(cols));
 }
 
 /// y[r, :] += a[r]   (a: rows() entries, a vector or an n x 1 matrix)
 template <class B, class C>
 void add_col_broadcast(typename B::matrix& y, const C& a) {
   B::require_same_size(a.size(), static_cast<std::size_t>(y.rows()), "add_col_broadcast");
-  B::launch(y.size(), kernels::add_col_broadcast<typename B::scalar>{B::ptr(y), B::ptr(a), cols_of<B>(y)});
+  B::launch(rows_of<B>(y), kernels::add_col_broadcast<typename B::scalar>{B::ptr(y), B::ptr(a), cols_of<B>(y)},
+            cols_of<B>(y));
 }
 
 /// every element of y += the single element of s (a 1 x 1 matrix in backend memory)

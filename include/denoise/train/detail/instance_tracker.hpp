@@ -1,7 +1,9 @@
 // instance_tracker<B>: the mean weight and loss each training instance got during an epoch, kept
 // on the backend and copied to the host once per epoch (never per batch). Per batch the host finds
 // the runs of consecutive samples anchored at the same instance (a group's samples are adjacent),
-// and one kernel adds each run into its instance's accumulators. An instance that appears in two
+// and one kernel adds each run into its instance's accumulators (weight, loss and count interleaved:
+// batches visit instances in random order, so one cache line per sample instead of three). An
+// instance that appears in two
 // runs of one batch would race, so such a batch is accumulated by a single serial launch instead:
 // the sums are the same and so is their order, whatever the thread count.
 #pragma once
@@ -25,19 +27,17 @@ struct accumulate_runs {  // run r covers samples [offsets[2r], offsets[2r+1])
   const offset_t* run_instance;
   const S* weight;
   const S* loss;
-  S* weight_sum;
-  S* loss_sum;
-  S* count;
+  S* sums;  // per instance: weight sum, loss sum, sample count
   DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
     S w = S(0), l = S(0);
     for (offset_t s = offsets[2 * r]; s < offsets[2 * r + 1]; ++s) {
       w += weight[s];
       l += loss[s];
     }
-    const auto id = static_cast<std::size_t>(run_instance[r]);
-    weight_sum[id] += w;
-    loss_sum[id] += l;
-    count[id] += static_cast<S>(offsets[2 * r + 1] - offsets[2 * r]);
+    S* at = sums + 3 * static_cast<std::size_t>(run_instance[r]);
+    at[0] += w;
+    at[1] += l;
+    at[2] += static_cast<S>(offsets[2 * r + 1] - offsets[2 * r]);
   }
 };
 
@@ -57,10 +57,8 @@ class instance_tracker {
 
   void begin_epoch(std::size_t instances) {
     instances_ = instances;
-    for (auto* v : {&weight_sum_, &loss_sum_, &count_}) {
-      v->resize(instances);
-      B::fill(*v, scalar(0));
-    }
+    sums_.resize(3 * instances);
+    B::fill(sums_, scalar(0));
     stamp_.assign(instances, 0);
     batch_ = 0;
   }
@@ -80,7 +78,7 @@ class instance_tracker {
       while (e < n && sample_instance[e] == id) ++e;
       if (id >= 0 && static_cast<std::size_t>(id) < instances_) {
         auto& seen = stamp_[static_cast<std::size_t>(id)];
-        repeated = repeated || seen == batch_;
+        repeated |= seen == batch_;  // no branch: the loads of consecutive runs overlap
         seen = batch_;
         host_offsets_.push_back(static_cast<offset_t>(s));
         host_offsets_.push_back(static_cast<offset_t>(e));
@@ -93,7 +91,7 @@ class instance_tracker {
     B::from_host(host_instance_, run_instance_);
     const std::size_t runs = host_instance_.size();
     accumulate_runs<scalar> k{B::ptr(offsets_), B::ptr(run_instance_), B::ptr(weight), B::ptr(loss),
-                          B::ptr(weight_sum_), B::ptr(loss_sum_), B::ptr(count_)};
+                          B::ptr(sums_)};
     if (repeated) {
       B::launch(1, accumulate_runs_serially<scalar>{k, runs});
     } else {
@@ -103,28 +101,27 @@ class instance_tracker {
 
   /// Mean weight and loss per instance over the epoch (NaN where the instance got no sample).
   void finish(std::vector<float>& mean_weight, std::vector<float>& mean_loss) {
-    B::to_host(weight_sum_, host_w_);
-    B::to_host(loss_sum_, host_l_);
-    B::to_host(count_, host_n_);
+    B::to_host(sums_, host_sums_);
     const float nan = std::numeric_limits<float>::quiet_NaN();
     mean_weight.assign(instances_, nan);
     mean_loss.assign(instances_, nan);
     for (std::size_t i = 0; i < instances_; ++i) {
-      if (host_n_[i] > scalar(0)) {
-        mean_weight[i] = static_cast<float>(host_w_[i] / host_n_[i]);
-        mean_loss[i] = static_cast<float>(host_l_[i] / host_n_[i]);
+      const scalar* at = host_sums_.data() + 3 * i;
+      if (at[2] > scalar(0)) {
+        mean_weight[i] = static_cast<float>(at[0] / at[2]);
+        mean_loss[i] = static_cast<float>(at[1] / at[2]);
       }
     }
   }
 
  private:
   std::size_t instances_ = 0;
-  std::uint64_t batch_ = 0;
-  typename B::vector weight_sum_, loss_sum_, count_;
+  std::uint32_t batch_ = 0;
+  typename B::vector sums_;  // 3 per instance: weight sum, loss sum, count
   typename B::offset_vector offsets_, run_instance_;
-  std::vector<std::uint64_t> stamp_;
+  std::vector<std::uint32_t> stamp_;  // the last batch (1-based) that saw the instance
   std::vector<offset_t> host_offsets_, host_instance_;
-  std::vector<scalar> host_w_, host_l_, host_n_;
+  std::vector<scalar> host_sums_;
 };
 
 }  // namespace detail
