@@ -33,6 +33,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -216,6 +217,47 @@ std::ofstream open_csv(const std::string& path, const char* header) {
 }
 
 /// Figure 4: C or ratio swept, AutoDenoise (TopK) only; Normal once per seed as the reference.
+data::FieldDataset plant_flips(const data::FieldDataset& train, double rate, bool source, std::uint64_t seed);
+
+/// Labels to flip in the training rows (plant_flips): a share, uniformly or in a noisy source.
+struct flips {
+  double rate;
+  bool source;
+};
+
+/// One seed's setting, shared by every mode: the seeded split, its validation and test targets, a
+/// fresh DeepFM and the selection context over the training rows (or over a copy of them with
+/// labels flipped). Not movable: the context refers to members.
+struct seed_fixture {
+  seed_fixture(const data::FieldDataset& all, std::uint64_t seed, const settings& s,
+               std::optional<flips> flipped = std::nullopt)
+      : split(data::split_fields(all, seed)),
+        has_planted(flipped.has_value()),
+        planted(flipped ? plant_flips(split.train, flipped->rate, flipped->source, seed) : data::FieldDataset{}),
+        validation(target(split.validation)),
+        test(target(split.test)),
+        model(train_rows().cardinalities()),
+        ctx(model, train_rows(), &validation, trainer(seed, s.threads), model_adam()) {}
+  seed_fixture(const seed_fixture&) = delete;
+  seed_fixture& operator=(const seed_fixture&) = delete;
+
+  const data::FieldDataset& train_rows() const { return has_planted ? planted : split.train; }
+
+  const data::field_split split;
+  const bool has_planted;
+  const data::FieldDataset planted;
+  train::evaluators::classification_target validation, test;
+  DeepFM model;
+  context_t ctx;
+
+ private:
+  static train::evaluators::classification_target target(const data::FieldDataset& rows) {
+    train::evaluators::classification_target t;
+    t.fields = &rows;
+    return t;
+  }
+};
+
 void run_sweep(const data::FieldDataset& all, const settings& s) {
   const bool sweep_c = s.sweep == "C";
   const std::vector<double> values = sweep_c ? std::vector<double>{2, 3, 4, 5, 6}
@@ -224,12 +266,9 @@ void run_sweep(const data::FieldDataset& all, const settings& s) {
                                "sweep,C,ratio,seed,best_epoch,kept,valid_auc,valid_logloss,test_auc,test_logloss,search_seconds");
   for (std::size_t k = 0; k < s.seeds; ++k) {
     const std::uint64_t seed = 1000 + k;
-    const data::field_split split = data::split_fields(all, seed);
-    train::evaluators::classification_target validation, test;
-    validation.fields = &split.validation;
-    test.fields = &split.test;
-    DeepFM model(split.train.cardinalities());
-    context_t ctx(model, split.train, &validation, trainer(seed, s.threads), model_adam());
+    seed_fixture f(all, seed, s);
+    context_t& ctx = f.ctx;
+    const auto& test = f.test;
     std::printf("seed %llu\n  Normal\n", static_cast<unsigned long long>(seed));
     methods::AutoDenoiseSelection::State<B> probe(methods::AutoDenoiseSelection(s.selection), seed);
     {
@@ -313,16 +352,12 @@ void run_planted(const data::FieldDataset& all, const settings& s) {
     for (double rate : s.planted) {
       for (std::size_t k = 0; k < s.seeds; ++k) {
         const std::uint64_t seed = 1000 + k;
-        const data::field_split split = data::split_fields(all, seed);
-        const data::FieldDataset noisy = plant_flips(split.train, rate, source, seed);
-        train::evaluators::classification_target validation;
-        validation.fields = &split.validation;
-        DeepFM model(noisy.cardinalities());
-        context_t ctx(model, noisy, &validation, trainer(seed, s.threads), model_adam());
+        seed_fixture f(all, seed, s, flips{rate, source});
+        const data::FieldDataset& noisy = f.planted;
         std::ostringstream label;
         label << (source ? "source" : "uniform") << " " << rate << " seed " << seed;
         std::printf("  %s\n", label.str().c_str());
-        const search_result found = search(ctx, seed, s.selection, label.str());
+        const search_result found = search(f.ctx, seed, s.selection, label.str());
         for (const auto& r : found.history) {
           csv << (source ? "source" : "uniform") << "," << rate << "," << seed << "," << r.epoch << ","
               << (r.epoch == found.best_epoch ? 1 : 0) << "," << r.noisy_share << "," << noisy.size() - r.kept << ","
@@ -340,12 +375,8 @@ void run_timing(const data::FieldDataset& all, const settings& s) {
                                "profile,seed,epoch,search_seconds,validation_seconds,retrain_epochs,warm_up_seconds,whole_seconds");
   for (std::size_t k = 0; k < s.seeds; ++k) {
     const std::uint64_t seed = 1000 + k;
-    const data::field_split split = data::split_fields(all, seed);
-    train::evaluators::classification_target validation;
-    validation.fields = &split.validation;
-    DeepFM model(split.train.cardinalities());
-    context_t ctx(model, split.train, &validation, trainer(seed, s.threads), model_adam());
-    const search_result found = search(ctx, seed, s.selection, methods::name_of(s.selection.profile));
+    seed_fixture f(all, seed, s);
+    const search_result found = search(f.ctx, seed, s.selection, methods::name_of(s.selection.profile));
     double phases = 0;
     for (const auto& r : found.history) phases += r.search_seconds + r.validation_seconds;
     const double warm_up = found.seconds - phases;  // begin() + C warm-up epochs
@@ -438,12 +469,11 @@ int main(int argc, char** argv) {
     const char* names[3] = {"Normal", "AutoDenoise", "AutoDenoise-v"};
     for (std::size_t k = 0; k < s.seeds; ++k) {
       const std::uint64_t seed = 1000 + k;
-      const data::field_split split = data::split_fields(all, seed);
-      train::evaluators::classification_target validation, test;
-      validation.fields = &split.validation;
-      test.fields = &split.test;
-      DeepFM model(split.train.cardinalities());
-      context_t ctx(model, split.train, &validation, trainer(seed, s.threads), model_adam());
+      seed_fixture f(all, seed, s);
+      context_t& ctx = f.ctx;
+      const data::field_split& split = f.split;
+      const auto& validation = f.validation;
+      const auto& test = f.test;
       std::printf("seed %llu: train %zu, valid %zu, test %zu\n", static_cast<unsigned long long>(seed),
                   split.train.size(), split.validation.size(), split.test.size());
       // Normal: the same retraining, from the seed every AutoDenoise validation phase uses.
