@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #if defined(_OPENMP)
@@ -254,7 +255,9 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
 #endif
     {
       if (team > 1) probe.arrive();
-      std::vector<index_t> buf;
+      // (value, position) pairs compared in place: no indirect load and no NaN test per
+      // comparison. One buffer per thread, kept between calls (T-CE calls this every batch).
+      static thread_local std::vector<std::pair<Scalar, index_t>> keyed;
 #if defined(_OPENMP)
 #pragma omp for schedule(static)
 #endif
@@ -263,20 +266,20 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
         const offset_t begin = offsets[us];
         const auto len = static_cast<std::size_t>(offsets[us + 1] - begin);
         const Scalar* v = values.data() + begin;
-        buf.resize(len);
-        for (std::size_t i = 0; i < len; ++i) buf[i] = static_cast<index_t>(i);
-        const auto better = [v](index_t x, index_t y) {
-          const Scalar vx = kernels::nan_to_lowest<Scalar>{}(v[x]);
-          const Scalar vy = kernels::nan_to_lowest<Scalar>{}(v[y]);
-          return vx > vy || (vx == vy && x < y);
+        keyed.resize(len);
+        for (std::size_t i = 0; i < len; ++i) {
+          keyed[i] = {kernels::nan_to_lowest<Scalar>{}(v[i]), static_cast<index_t>(i)};
+        }
+        const auto better = [](const std::pair<Scalar, index_t>& x, const std::pair<Scalar, index_t>& y) {
+          return x.first > y.first || (x.first == y.first && x.second < y.second);
         };
         const std::size_t take = std::min(kk, len);
         if (take < len) {
-          std::nth_element(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(take), buf.end(), better);
+          std::nth_element(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), keyed.end(), better);
         }
-        std::sort(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(take), better);
+        std::sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), better);
         index_t* o = out.data() + us * kk;
-        for (std::size_t j = 0; j < kk; ++j) o[j] = j < take ? buf[j] : index_t(-1);
+        for (std::size_t j = 0; j < kk; ++j) o[j] = j < take ? keyed[j].second : index_t(-1);
       }
     }
     static_cast<void>(team);
