@@ -157,6 +157,9 @@ def read(model, method, side):
     spread = lambda v: (statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0.0)
     return statistics.median(secs), statistics.median(evals), spread(recall), spread(ndcg)
 
+def ratio(a, b):
+    return "%.2fx" % (a / b) if b > 0 else "inf"
+
 def metric(m):
     return "%.4f ± %.4f" % m if int(seeds) > 1 else "%.4f" % m[0]
 
@@ -179,7 +182,6 @@ for m in models:
         if meth == "normal":
             base = o[0]
         rel = " (%.2fx BCE)" % (o[0] / base) if base and meth != "normal" else ""
-        ratio = lambda a, b: "%.2fx" % (a / b) if b > 0 else "inf"
         lines.append("| %s | %s | %.4f%s | %.4f | %s | %.4f | %.4f | %s | %s | %s | %s | %s |"
                      % (m, meth, o[0], rel, t[0], ratio(t[0], o[0]), o[1], t[1], ratio(t[1], o[1]),
                         metric(o[2]), metric(t[2]), metric(o[3]), metric(t[3])))

@@ -129,15 +129,8 @@ class GMF {
   void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out) {
     const auto* s = ws.s_.find();
     detail::require_forwarded(s && s->forwarded, "GMF", "logit_gradients");
-    const auto cols = detail::cols_of<B>(s->qi);
-    lg_user_.resize(s->qi.rows(), s->qi.cols());
-    lg_item_.resize(s->pu.rows(), s->pu.cols());
-    B::launch(detail::rows_of<B>(lg_user_),
-              kernels::multiply_row_broadcast<scalar>{B::ptr(s->qi), B::ptr(out_.weight()), B::ptr(lg_user_), cols},
-              detail::cols_of<B>(lg_user_));
-    B::launch(detail::rows_of<B>(lg_item_),
-              kernels::multiply_row_broadcast<scalar>{B::ptr(s->pu), B::ptr(out_.weight()), B::ptr(lg_item_), cols},
-              detail::cols_of<B>(lg_item_));
+    detail::multiply_row_broadcast<B>(s->qi, B::ptr(out_.weight()), lg_user_);
+    detail::multiply_row_broadcast<B>(s->pu, B::ptr(out_.weight()), lg_item_);
     out.start(s->pairs);
     out.rows(*s->user.idx, &lg_user_);
     out.rows(*s->item.idx, &lg_item_);
@@ -172,10 +165,7 @@ class GMF {
   /// its own buffers: a pending forward/backward is not disturbed.
   void score(const index_vector& users, matrix& scores) {
     B::gather_rows(users_.table(), users, su_);
-    B::launch(detail::rows_of<B>(su_),
-              kernels::multiply_row_broadcast<scalar>{B::ptr(su_), B::ptr(out_.weight()), B::ptr(su_),
-                                                      detail::cols_of<B>(su_)},
-              detail::cols_of<B>(su_));
+    detail::multiply_row_broadcast<B>(su_, B::ptr(out_.weight()), su_);
     B::gemm(false, true, scalar(1), su_, items_.table(), scalar(0), scores);
     detail::add_scalar<B>(scores, out_.bias());
   }

@@ -185,20 +185,11 @@ class NeuMF {
     const auto n = static_cast<index_t>(s->pairs);
     const index_t f = options_.factor;
     const scalar* h = B::ptr(out_.weight());  // (f + last) x 1: h_G then h_M
-    lg_a_.resize(n, f);
-    B::launch(detail::rows_of<B>(lg_a_),
-              kernels::multiply_row_broadcast<scalar>{B::ptr(s->qg), h, B::ptr(lg_a_), static_cast<std::size_t>(f)},
-              detail::cols_of<B>(lg_a_));
-    lg_b_.resize(n, f);
-    B::launch(detail::rows_of<B>(lg_b_),
-              kernels::multiply_row_broadcast<scalar>{B::ptr(s->pg), h, B::ptr(lg_b_), static_cast<std::size_t>(f)},
-              detail::cols_of<B>(lg_b_));
+    detail::multiply_row_broadcast<B>(s->qg, h, lg_a_);
+    detail::multiply_row_broadcast<B>(s->pg, h, lg_b_);
     lg_dm_.resize(n, last_);
     B::fill(lg_dm_, scalar(1));
-    B::launch(detail::rows_of<B>(lg_dm_),
-              kernels::multiply_row_broadcast<scalar>{B::ptr(lg_dm_), h + f, B::ptr(lg_dm_),
-                                                      static_cast<std::size_t>(last_)},
-              detail::cols_of<B>(lg_dm_));
+    detail::multiply_row_broadcast<B>(lg_dm_, h + f, lg_dm_);
     lg_tower_.compute(mlp_, s->mlp, lg_dm_);
     out.start(s->pairs);
     out.rows(*s->user_g.idx, &lg_a_);
@@ -253,10 +244,7 @@ class NeuMF {
     const index_t f = options_.factor;
     // GMF part and the output bias
     B::gather_rows(user_g_.table(), users, su_);
-    B::launch(detail::rows_of<B>(su_),
-              kernels::multiply_row_broadcast<scalar>{B::ptr(su_), B::ptr(out_.weight()), B::ptr(su_),
-                                                      detail::cols_of<B>(su_)},
-              detail::cols_of<B>(su_));
+    detail::multiply_row_broadcast<B>(su_, B::ptr(out_.weight()), su_);
     B::gemm(false, true, scalar(1), su_, item_g_.table(), scalar(0), scores);
     detail::add_scalar<B>(scores, out_.bias());
     if (nu == 0) return;

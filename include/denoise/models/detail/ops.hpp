@@ -33,6 +33,15 @@ void scale_rows(const typename B::vector& d, const typename B::matrix& x, typena
             cols_of<B>(x));
 }
 
+/// out[r, c] = x[r, c] * w[c]   (w: x.cols() entries in backend memory; out may be x)
+template <class B>
+void multiply_row_broadcast(const typename B::matrix& x, const typename B::scalar* w, typename B::matrix& out) {
+  out.resize(x.rows(), x.cols());
+  B::launch(rows_of<B>(x),
+            kernels::multiply_row_broadcast<typename B::scalar>{B::ptr(x), w, B::ptr(out), cols_of<B>(x)},
+            cols_of<B>(x));
+}
+
 /// out = a ⊙ b
 template <class B>
 void multiply(const typename B::matrix& a, const typename B::matrix& b, typename B::matrix& out) {

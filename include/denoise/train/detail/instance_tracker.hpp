@@ -3,9 +3,9 @@
 // the runs of consecutive samples anchored at the same instance (a group's samples are adjacent),
 // and one kernel adds each run into its instance's accumulators (weight, loss and count interleaved:
 // batches visit instances in random order, so one cache line per sample instead of three). An
-// instance that appears in two
-// runs of one batch would race, so such a batch is accumulated by a single serial launch instead:
-// the sums are the same and so is their order, whatever the thread count.
+// instance that appears in two runs of one batch would race, so such a batch is accumulated by a
+// single serial launch instead: the sums are the same and so is their order, whatever the thread
+// count.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +20,9 @@ namespace denoise {
 namespace train {
 namespace detail {
 
+/// Accumulators per instance: weight sum, loss sum, sample count.
+constexpr std::size_t sums_per_instance = 3;
+
 // Kernels are namespace-scope types: nvcc cannot launch a functor that is a private member.
 template <class S>
 struct accumulate_runs {  // run r covers samples [offsets[2r], offsets[2r+1])
@@ -27,14 +30,14 @@ struct accumulate_runs {  // run r covers samples [offsets[2r], offsets[2r+1])
   const offset_t* run_instance;
   const S* weight;
   const S* loss;
-  S* sums;  // per instance: weight sum, loss sum, sample count
+  S* sums;  // sums_per_instance per instance
   DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
     S w = S(0), l = S(0);
     for (offset_t s = offsets[2 * r]; s < offsets[2 * r + 1]; ++s) {
       w += weight[s];
       l += loss[s];
     }
-    S* at = sums + 3 * static_cast<std::size_t>(run_instance[r]);
+    S* at = sums + sums_per_instance * static_cast<std::size_t>(run_instance[r]);
     at[0] += w;
     at[1] += l;
     at[2] += static_cast<S>(offsets[2 * r + 1] - offsets[2 * r]);
@@ -57,7 +60,7 @@ class instance_tracker {
 
   void begin_epoch(std::size_t instances) {
     instances_ = instances;
-    sums_.resize(3 * instances);
+    sums_.resize(sums_per_instance * instances);
     B::fill(sums_, scalar(0));
     stamp_.assign(instances, 0);
     batch_ = 0;
@@ -106,7 +109,7 @@ class instance_tracker {
     mean_weight.assign(instances_, nan);
     mean_loss.assign(instances_, nan);
     for (std::size_t i = 0; i < instances_; ++i) {
-      const scalar* at = host_sums_.data() + 3 * i;
+      const scalar* at = host_sums_.data() + sums_per_instance * i;
       if (at[2] > scalar(0)) {
         mean_weight[i] = static_cast<float>(at[0] / at[2]);
         mean_loss[i] = static_cast<float>(at[1] / at[2]);
@@ -117,7 +120,7 @@ class instance_tracker {
  private:
   std::size_t instances_ = 0;
   std::uint32_t batch_ = 0;
-  typename B::vector sums_;  // 3 per instance: weight sum, loss sum, count
+  typename B::vector sums_;  // sums_per_instance per instance
   typename B::offset_vector offsets_, run_instance_;
   std::vector<std::uint32_t> stamp_;  // the last batch (1-based) that saw the instance
   std::vector<offset_t> host_offsets_, host_instance_;
