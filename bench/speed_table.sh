@@ -88,6 +88,10 @@ mkdir -p "$out"
 
 common=(--epochs "$epochs" --batch-size 1024 --negatives 1 --lr 0.001 --factor 32
         --drop-rate 0.2 --drop-ramp 0 --beta 0.25 --threads "$threads")
+# Both sides train and evaluate on the same rows: the CLI writes its split (split seed 2024, as
+# every run below uses) and the twin reads it instead of drawing its own.
+"$cli" --data "ml-100k:$data" --model gmf --methods normal --epochs 1 --threads "$threads" \
+  --export-split "$out/split" > "$out/split.log" 2>&1 || { cat "$out/split.log" >&2; exit 1; }
 load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo "speed table: epochs $epochs, threads $threads, data $data, results in $out" >&2
 for model in $models; do
@@ -102,7 +106,7 @@ for model in $models; do
         { cat "$out/ours_${tag}_$s.log" >&2; exit 1; }
       echo "== $model $method seed $s: twin" >&2
       OMP_NUM_THREADS="$threads" "$python" "$repo/bench/pytorch/twin.py" --data "$data" --model "$model" \
-        --method "$method" --seed "$s" --adam dense "${common[@]}" --quiet --out "$out/twin_${tag}_$s.json" \
+        --method "$method" --seed "$s" --split "$out/split" --adam dense "${common[@]}" --quiet --out "$out/twin_${tag}_$s.json" \
         > "$out/twin_${tag}_$s.log" 2>&1 || { cat "$out/twin_${tag}_$s.log" >&2; exit 1; }
     done
   done
@@ -188,7 +192,8 @@ for m in models:
 lines.append("")
 lines.append("Per-epoch times are medians over every epoch of seeds %s..%d (training only; \"eval s\" is one "
              "full-ranking validation pass over every item); R@20 / N@20 are the clean-test Recall@20 / NDCG@20 at "
-             "the best-validation epoch, mean ± std over those seeds." % (seed, int(seed) + int(seeds) - 1))
+             "the best-validation epoch, mean ± std over those seeds. Both sides use the same split (the twin reads "
+             "the rows the CLI writes with `--export-split`)." % (seed, int(seed) + int(seeds) - 1))
 busy = [l.split() for l in open(os.path.join(out, "busy.txt")) if l.strip()]
 if busy:
     by = {"0": [], "1": []}

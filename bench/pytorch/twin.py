@@ -6,7 +6,9 @@ Mirrors the protocol of the C++ CLI (examples/denoise) on MovieLens-100K:
   * random 8:1:1 split of all rows (same protocol, NOT the same rows: the permutation comes from
     numpy, not from denoise's RNG); validation/test rows whose user or item is unseen in train are
     dropped; validation and test keep clean positives only (rating >= 3); test ranks every item
-    but the user's training and validation items;
+    but the user's training and validation items. With --split PREFIX the twin reads instead the
+    split the CLI wrote with `--export-split PREFIX` (PREFIX_train.csv, _validation.csv,
+    _test.csv): the same rows, ids and noise flags on both sides;
   * each epoch: the training positives in a fresh random order, each followed by `negatives`
     items drawn uniformly from the items the user has no training row with (exact, vectorised);
     batches of `batch_size` positives (plus their negatives): the CLI's `--batch-unit positives`,
@@ -102,6 +104,40 @@ class Data:
         self.cold = int(((part > 0) & ~warm).sum())
         self.n_valid = int(valid.sum())
         self.n_test = int(test.sum())
+
+
+class ExportedSplit:
+    """The split of denoise's CLI, as `--export-split PREFIX` writes it (docs/data.md: a
+    `# denoise-interactions v1 n_users=U n_items=I ...` line, a header, one row per interaction
+    with its dense user and item ids and its noise flag). Same attributes as Data."""
+
+    def __init__(self, prefix):
+        parts = {}
+        for part in ("train", "validation", "test"):
+            path = f"{prefix}_{part}.csv"
+            with open(path) as f:
+                meta = f.readline().split()
+                if len(meta) < 3 or meta[1] != "denoise-interactions":
+                    raise SystemExit(f"{path}:1: not a denoise interactions file (--export-split writes them)")
+                sizes = dict(kv.split("=", 1) for kv in meta[3:] if "=" in kv)
+                header = f.readline().strip().split(",")
+            rows = np.loadtxt(path, delimiter=",", skiprows=2, ndmin=2, usecols=(
+                header.index("user"), header.index("item"), header.index("noisy")), dtype=np.int64)
+            parts[part] = rows
+            self.n_users, self.n_items = int(sizes["n_users"]), int(sizes["n_items"])
+        train, valid, test = parts["train"], parts["validation"], parts["test"]
+        self.train_users, self.train_items = train[:, 0], train[:, 1]
+        self.train_noisy = train[:, 2] != 0
+        clean_valid, clean_test = valid[valid[:, 2] == 0], test[test[:, 2] == 0]
+        self.train_csr = csr(self.train_users, self.train_items, self.n_users)
+        self.valid_csr = csr(clean_valid[:, 0], clean_valid[:, 1], self.n_users)
+        self.test_csr = csr(clean_test[:, 0], clean_test[:, 1], self.n_users)
+        seen_u = np.concatenate([train[:, 0], valid[:, 0]])
+        seen_i = np.concatenate([train[:, 1], valid[:, 1]])
+        self.train_valid_csr = csr(seen_u, seen_i, self.n_users)
+        self.cold = 0  # the CLI dropped its cold rows before writing
+        self.n_valid = len(clean_valid)
+        self.n_test = len(clean_test)
 
 
 class NegativeSampler:
@@ -262,6 +298,8 @@ def main(argv=None):
     ap.add_argument("--beta", type=float, default=0.25)
     ap.add_argument("--seed", "--seeds", dest="seed", type=int, default=1)
     ap.add_argument("--split-seed", type=int, default=2024)
+    ap.add_argument("--split", default=None, metavar="PREFIX",
+                    help="read the CLI's split (--export-split PREFIX) instead of drawing one")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--adam", choices=["lazy", "dense"], default="lazy",
@@ -279,7 +317,7 @@ def main(argv=None):
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
 
-    d = Data(a.data, a.split_seed)
+    d = ExportedSplit(a.split) if a.split else Data(a.data, a.split_seed)
     sampler = NegativeSampler(*d.train_csr, d.n_items)
     sparse = a.adam == "lazy"
     if a.model == "gmf":

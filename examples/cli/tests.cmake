@@ -89,3 +89,50 @@ add_test(NAME cli.controller_plot
                  --synthetic-positives 10 --plot ${CMAKE_CURRENT_BINARY_DIR}/cli_controller_plot/run)
 set_tests_properties(cli.controller_plot PROPERTIES LABELS integration
                      PASS_REGULAR_EXPRESSION "plot: [^\n]*cli_controller_plot/run_autodenoise-s_report\\.svg")
+# --export-split writes the split the run trains on (the PyTorch twins read it): three interactions
+# CSV files whose rows match the counts the CLI prints -- every training row with its noise flag,
+# the clean validation and test rows among all of theirs.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/cli_export_split_run.cmake [==[
+file(REMOVE_RECURSE "${WORK_DIR}")
+file(MAKE_DIRECTORY "${WORK_DIR}")
+execute_process(
+  COMMAND "${CLI}" --methods normal --epochs 1 --synthetic-users 60 --synthetic-items 90 --synthetic-positives 12
+          --export-split "${WORK_DIR}/split"
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the export run failed (${rc}): ${err}")
+endif()
+string(REGEX MATCH "train ([0-9]+) \\(([0-9]+) noisy\\), clean validation ([0-9]+), clean test ([0-9]+)" line "${out}")
+if(line STREQUAL "")
+  message(FATAL_ERROR "no data line in: ${out}")
+endif()
+set(expected_train ${CMAKE_MATCH_1})
+set(expected_noisy ${CMAKE_MATCH_2})
+set(expected_validation ${CMAKE_MATCH_3})
+set(expected_test ${CMAKE_MATCH_4})
+foreach(part train validation test)
+  file(STRINGS "${WORK_DIR}/split_${part}.csv" head LIMIT_COUNT 1)
+  if(NOT head MATCHES "^# denoise-interactions v1 n_users=60 n_items=90")
+    message(FATAL_ERROR "split_${part}.csv starts with '${head}'")
+  endif()
+  file(STRINGS "${WORK_DIR}/split_${part}.csv" rows REGEX "^[0-9]")
+  file(STRINGS "${WORK_DIR}/split_${part}.csv" clean REGEX ",0$")
+  file(STRINGS "${WORK_DIR}/split_${part}.csv" noisy REGEX ",1$")
+  list(LENGTH rows n_${part})
+  list(LENGTH clean clean_${part})
+  list(LENGTH noisy noisy_${part})
+endforeach()
+if(NOT n_train EQUAL expected_train OR NOT noisy_train EQUAL expected_noisy)
+  message(FATAL_ERROR "train: ${n_train} rows (${noisy_train} noisy) written, ${expected_train} (${expected_noisy}) used")
+endif()
+if(NOT clean_validation EQUAL expected_validation OR NOT clean_test EQUAL expected_test)
+  message(FATAL_ERROR "clean validation/test: ${clean_validation}/${clean_test} written, "
+                      "${expected_validation}/${expected_test} used")
+endif()
+]==])
+add_test(NAME cli.export_split
+         COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:denoise_cli> -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/cli_export_split
+                 -P ${CMAKE_CURRENT_BINARY_DIR}/cli_export_split_run.cmake)
+set_tests_properties(cli.export_split PROPERTIES LABELS integration)
+denoise_cli_refusal(export_split_per_seed "field '--export-split': writes one split"
+                    --export-split ${CMAKE_CURRENT_BINARY_DIR}/never --split-seed per-seed)

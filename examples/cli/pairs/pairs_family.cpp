@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <denoise/data/exchange.hpp>
 #include <denoise/metrics/denoising_quality.hpp>
 
 #include "pairs_outputs.hpp"
@@ -34,7 +35,8 @@ std::string comma_list(const std::vector<std::string>& names) {
 
 class pairs_family final : public task_family {
  public:
-  pairs_family(pairs_settings s, bool select_every) : s_(std::move(s)), select_every_(select_every) {}
+  pairs_family(pairs_settings s, bool select_every, std::string export_split)
+      : s_(std::move(s)), select_every_(select_every), export_split_(std::move(export_split)) {}
 
   std::string describe() const override {
     return "model " + s_.model + ", loss " + s_.loss + ", " + std::to_string(s_.negatives) + " negative(s)";
@@ -121,9 +123,32 @@ class pairs_family final : public task_family {
     return write_loss_figure(prefix, run, static_cast<const prepared_data&>(data));
   }
 
+  // --export-split PREFIX: the first seed's split as three interactions CSV files (every row with
+  // its dense ids, raw ids, rating and noise flag; data/exchange.hpp), so that another program --
+  // the PyTorch twins of bench/ -- trains and evaluates on exactly the rows this run uses.
+  std::vector<std::pair<std::string, std::string>> output_files() const override {
+    if (export_split_.empty()) return {};
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const char* part : {"_train.csv", "_validation.csv", "_test.csv"})
+      files.emplace_back("--export-split", export_split_ + part);
+    return files;
+  }
+  std::vector<std::string> export_data(const task_data& td) const override {
+    const auto& d = static_cast<const prepared_data&>(td);
+    const denoise::data::Interactions* parts[] = {&d.split.train, &d.split.validation, &d.split.test};
+    std::vector<std::string> written;
+    const auto files = output_files();
+    for (std::size_t k = 0; k < files.size(); ++k) {
+      denoise::data::write_csv(*parts[k], files[k].second);
+      written.push_back(files[k].second);
+    }
+    return written;
+  }
+
  private:
   pairs_settings s_;
-  bool select_every_;  // --select-every given: the methods beyond the plain weighting level are refused
+  bool select_every_;         // --select-every given: the methods beyond the plain weighting level are refused
+  std::string export_split_;  // --export-split PREFIX, or empty
 };
 
 std::unique_ptr<task_family> make_pairs(const flags& f, experiment_config& config) {
@@ -164,7 +189,14 @@ std::unique_ptr<task_family> make_pairs(const flags& f, experiment_config& confi
   if (!(s.corruption >= 0.0 && s.corruption < 1.0)) flags::fail("--corruption", "must be in [0, 1)");
   if (!(s.node_dropout >= 0.0 && s.node_dropout < 1.0)) flags::fail("--node-dropout", "must be in [0, 1)");
   if (!(s.l2 >= 0.0)) flags::fail("--l2", "must be >= 0");
-  return std::make_unique<pairs_family>(std::move(s), config.select_every > 0);
+  std::string export_split;
+  if (f.has("--export-split")) {
+    export_split = f.text("--export-split", "");
+    if (export_split.empty()) flags::fail("--export-split", "needs a file prefix");
+    if (config.split_per_seed)
+      flags::fail("--export-split", "writes one split; --split-seed per-seed makes one per seed");
+  }
+  return std::make_unique<pairs_family>(std::move(s), config.select_every > 0, std::move(export_split));
 }
 
 const task_registrar pairs_registration{{
@@ -180,7 +212,9 @@ const task_registrar pairs_registration{{
      {"--hidden", "N", "CDAE hidden units (default 200)"},
      {"--corruption", "P", "CDAE corruption (default 0.5)"},
      {"--loss", "L", "bce (default) | bpr | softmax"},
-     {"--negatives", "K", "sampled negatives per positive (default 1)"}},
+     {"--negatives", "K", "sampled negatives per positive (default 1)"},
+     {"--export-split", "PREFIX", "write the split as PREFIX_train.csv, _validation.csv, _test.csv\n"
+                                  "(interactions CSV with ids, ratings and noise flags; docs/data.md)"}},
     {"synthetic", "ml-100k", "ml-dat", "csv", "split"},
     &make_pairs,
 }};

@@ -41,14 +41,15 @@ class UniformNegativeSampler {
   /// The r-th item (0-based) that is not a positive of `user`; r < n_negatives(user).
   index_t nth_negative(index_t user, index_t r) const noexcept {
     const span<const index_t> p = positives_.row(static_cast<std::size_t>(user));
-    // Smallest j with p[j] - j > r: that many positives come before the answer.
-    std::size_t lo = 0, hi = p.size();
-    while (lo < hi) {
-      const std::size_t mid = lo + (hi - lo) / 2;
-      if (p[mid] - static_cast<index_t>(mid) <= r)
-        lo = mid + 1;
-      else
-        hi = mid;
+    // Smallest j with p[j] - j > r: that many positives come before the answer. Branch-free
+    // halving (conditional moves): r is random, so a branch on the comparison would mispredict
+    // about once per step.
+    std::size_t lo = 0, len = p.size();
+    while (len > 0) {
+      const std::size_t half = len / 2;
+      const bool right = p[lo + half] - static_cast<index_t>(lo + half) <= r;
+      lo = right ? lo + half + 1 : lo;
+      len = right ? len - half - 1 : half;
     }
     return r + static_cast<index_t>(lo);
   }

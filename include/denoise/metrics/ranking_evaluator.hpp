@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -130,7 +132,7 @@ class ranking_evaluator {
 
  private:
   struct thread_buffers {
-    std::vector<scored_item> top;     // max(K) entries (partial) or n_items (full sort)
+    std::vector<scored_item> top;     // candidate_capacity(max K) entries (partial) or n_items (full sort)
     std::vector<unsigned char> hit;  // max(K) flags
   };
 
@@ -143,7 +145,8 @@ class ranking_evaluator {
   }
 
   void prepare(std::size_t threads, std::size_t items, std::size_t block, std::size_t nk) {
-    const std::size_t top_size = options_.method == top_k_method::partial ? max_k_ : items;
+    const std::size_t top_size =
+        options_.method == top_k_method::partial ? detail::candidate_capacity(max_k_) : items;
     if (buffers_.size() < threads) buffers_.resize(threads);
     for (auto& b : buffers_) {
       if (b.top.size() < top_size) b.top.resize(top_size);
@@ -210,9 +213,14 @@ class ranking_evaluator {
     const auto user = static_cast<std::size_t>(users_[j]);
     float* row = scores_.data() + j * items;
     nan_item_[j] = -1;
-    bool any_nan = false;
-    for (std::size_t i = 0; i < items; ++i) any_nan |= std::isnan(row[i]);
-    if (any_nan) {
+    // A NaN's magnitude bits exceed infinity's: one integer max over the row, which vectorises.
+    std::uint32_t magnitude = 0;
+    for (std::size_t i = 0; i < items; ++i) {
+      std::uint32_t bits;
+      std::memcpy(&bits, row + i, sizeof bits);
+      magnitude = std::max(magnitude, bits & 0x7fffffffu);
+    }
+    if (magnitude > 0x7f800000u) {
       for (std::size_t i = 0; i < items; ++i) {
         if (std::isnan(row[i])) {
           nan_item_[j] = static_cast<index_t>(i);
@@ -225,7 +233,7 @@ class ranking_evaluator {
     for (const index_t item : train.row(user)) row[static_cast<std::size_t>(item)] = std::nanf("");
     std::size_t got = 0;
     if (options_.method == top_k_method::partial) {
-      got = detail::select_top_k(row, items, max_k_, buf.top.data());
+      got = detail::select_top_k(row, items, max_k_, buf.top.data(), buf.top.size());
     } else {
       got = detail::full_sort_top_k(row, items, max_k_, buf.top.data());
     }

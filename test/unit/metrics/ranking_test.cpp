@@ -162,13 +162,26 @@ BOOST_AUTO_TEST_CASE(ties_break_by_lower_item_index) {
   BOOST_TEST(dm::top_k(inf, {}, 3) == (std::vector<index_t>{2, 1, 0}), boost::test_tools::per_element());
 }
 
+// Rows shorter and longer than the selection's 128 groups; scores that are all distinct, few
+// distinct values (ties beyond the candidate buffer's room, so it is cut back many times), signed
+// values with -0 and +0 (equal scores), infinities, and a rising trend (every item beats the
+// running K-th best).
 BOOST_AUTO_TEST_CASE(partial_selection_equals_full_sort_on_random_data) {
   std::mt19937 gen(11);
   std::uniform_real_distribution<float> u01(0.0f, 1.0f);
-  for (int trial = 0; trial < 200; ++trial) {
-    const std::size_t n = 1 + static_cast<std::size_t>(trial * 7 % 300);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::size_t n = 1 + static_cast<std::size_t>(trial * 37 % 3000);
     std::vector<float> s(n);
-    for (auto& x : s) x = trial % 2 == 0 ? u01(gen) : std::floor(u01(gen) * 4.0f);
+    for (std::size_t i = 0; i < n; ++i) {
+      switch (trial % 5) {
+        case 0: s[i] = u01(gen); break;
+        case 1: s[i] = std::floor(u01(gen) * 4.0f); break;
+        case 2: s[i] = u01(gen) < 0.3f ? (u01(gen) < 0.5f ? -0.0f : 0.0f) : normal(gen); break;
+        case 3: s[i] = u01(gen) < 0.05f ? (u01(gen) < 0.5f ? -INFINITY : INFINITY) : normal(gen); break;
+        default: s[i] = static_cast<float>(i) * 0.01f + 0.1f * normal(gen); break;
+      }
+    }
     std::vector<index_t> excl;
     for (std::size_t i = 0; i < n; ++i) {
       if (u01(gen) < 0.1f) excl.push_back(static_cast<index_t>(i));
