@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -266,17 +267,27 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
         const offset_t begin = offsets[us];
         const auto len = static_cast<std::size_t>(offsets[us + 1] - begin);
         const Scalar* v = values.data() + begin;
+        const std::size_t take = std::min(kk, len);
+        // Values at -inf (NaN too) rank below all others, so when at least `take` values are
+        // above it only those need selecting (T-CE masks every negative's loss that way: half
+        // of its batch). Branch-free compaction; all values when too few are above.
+        const Scalar lowest = kernels::nan_to_lowest<Scalar>{}(std::numeric_limits<Scalar>::quiet_NaN());
         keyed.resize(len);
+        std::size_t above = 0;
         for (std::size_t i = 0; i < len; ++i) {
-          keyed[i] = {kernels::nan_to_lowest<Scalar>{}(v[i]), static_cast<index_t>(i)};
+          const Scalar key = kernels::nan_to_lowest<Scalar>{}(v[i]);
+          keyed[above] = {key, static_cast<index_t>(i)};
+          above += key != lowest ? 1u : 0u;
+        }
+        if (above < take) {
+          above = len;
+          for (std::size_t i = 0; i < len; ++i) keyed[i] = {kernels::nan_to_lowest<Scalar>{}(v[i]), static_cast<index_t>(i)};
         }
         const auto better = [](const std::pair<Scalar, index_t>& x, const std::pair<Scalar, index_t>& y) {
           return x.first > y.first || (x.first == y.first && x.second < y.second);
         };
-        const std::size_t take = std::min(kk, len);
-        if (take < len) {
-          std::nth_element(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), keyed.end(), better);
-        }
+        const auto end = keyed.begin() + static_cast<std::ptrdiff_t>(above);
+        if (take < above) std::nth_element(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), end, better);
         std::sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), better);
         index_t* o = out.data() + us * kk;
         for (std::size_t j = 0; j < kk; ++j) o[j] = j < take ? keyed[j].second : index_t(-1);

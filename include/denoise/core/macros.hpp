@@ -16,6 +16,14 @@
 #define DENOISE_INLINE inline __attribute__((always_inline))
 #endif
 
+// A hint to load the cache line of `address` ahead of a random access (host code only: a no-op in
+// CUDA device code and on compilers without the builtin). Never faults, whatever the address.
+#if defined(__CUDA_ARCH__) || defined(_MSC_VER)
+#define DENOISE_PREFETCH(address) ((void)0)
+#else
+#define DENOISE_PREFETCH(address) __builtin_prefetch(address)
+#endif
+
 // Eigen must stay out of translation units compiled by nvcc (see DESIGN.md, "Backend").
 #if defined(__CUDACC__)
 #define DENOISE_NVCC 1

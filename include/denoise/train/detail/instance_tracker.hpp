@@ -31,7 +31,12 @@ struct accumulate_runs {  // run r covers samples [offsets[2r], offsets[2r+1])
   const S* weight;
   const S* loss;
   S* sums;  // sums_per_instance per instance
+  std::size_t runs;
+  // Runs visit instances in random order: on the host, the accumulators of the run `ahead` runs
+  // later are prefetched, so their cache misses overlap.
+  static constexpr std::size_t ahead = 8;
   DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    if (r + ahead < runs) DENOISE_PREFETCH(sums + sums_per_instance * static_cast<std::size_t>(run_instance[r + ahead]));
     S w = S(0), l = S(0);
     for (offset_t s = offsets[2 * r]; s < offsets[2 * r + 1]; ++s) {
       w += weight[s];
@@ -75,7 +80,12 @@ class instance_tracker {
     host_instance_.clear();
     bool repeated = false;
     const std::size_t n = sample_instance.size();
+    constexpr std::size_t ahead = 16;  // prefetch distance of the random stamp_ accesses
     for (std::size_t s = 0; s < n;) {
+      if (s + ahead < n) {
+        const offset_t later = sample_instance[s + ahead];
+        if (later >= 0 && static_cast<std::size_t>(later) < instances_) DENOISE_PREFETCH(&stamp_[static_cast<std::size_t>(later)]);
+      }
       const offset_t id = sample_instance[s];
       std::size_t e = s + 1;
       while (e < n && sample_instance[e] == id) ++e;
@@ -94,7 +104,7 @@ class instance_tracker {
     B::from_host(host_instance_, run_instance_);
     const std::size_t runs = host_instance_.size();
     accumulate_runs<scalar> k{B::ptr(offsets_), B::ptr(run_instance_), B::ptr(weight), B::ptr(loss),
-                          B::ptr(sums_)};
+                          B::ptr(sums_), runs};
     if (repeated) {
       B::launch(1, accumulate_runs_serially<scalar>{k, runs});
     } else {
