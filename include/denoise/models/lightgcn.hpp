@@ -20,10 +20,16 @@
 //
 // Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
 // backward(workspace, dlogits) work on a caller-owned workspace; jvp() is exact.
+// logit_gradients() gives nn::per_sample its factored gradient cosines through the propagation
+// kernels K_T = P_T P_T^T (P = mean_l Â^l, T the user or the item rows): two nodes x nodes
+// matrices, built at the first call after each set_user_items() (nodes^2 memory: meant for graphs
+// of tens of thousands of nodes at most). Not with l2 > 0: the batch L2 is outside the logits
+// (logit_gradients_available() is false; per_sample then takes its brute-force path).
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "../backends/static_checks.hpp"
 #include "../core/csr_view.hpp"
@@ -35,6 +41,7 @@
 #include "../nn/graph/normalized_adjacency.hpp"
 #include "../nn/graph/sparse_propagation.hpp"
 #include "../nn/init.hpp"
+#include "../nn/logit_gradients.hpp"
 #include "../nn/parameter.hpp"
 #include "detail/ops.hpp"
 
@@ -171,6 +178,30 @@ class LightGCN {
               static_cast<std::size_t>(options_.factor));
   }
 
+  /// Every logit's gradient through the propagation (nn/logit_gradients.hpp): logit(u, i) =
+  /// e_u · e_i with e = P E0 and P symmetric, so dz/dE0[r] = P[u, r] e_i + P[i, r] e_u: two terms
+  /// per logit (node u with right factor e_i, node i with right factor e_u), one entry per table
+  /// with that table's kernel.
+  void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "LightGCN", "logit_gradients");
+    require_version(*s, "logit_gradients");
+    if (!logit_gradients_available()) {
+      throw config_error("LightGCN::logit_gradients: the batch L2 (l2 > 0) is not part of the logits");
+    }
+    build_kernels();
+    const std::size_t n = s->pairs;
+    lg_keys_.resize(2 * n);
+    lg_partner_.resize(2 * n);
+    B::launch(n, pair_nodes{B::ptr(*s->users), B::ptr(*s->items), users(), B::ptr(lg_keys_), B::ptr(lg_partner_)});
+    B::gather_rows(s->final, lg_partner_, lg_right_);
+    out.start(n);
+    out.propagated_rows(lg_keys_, lg_right_, 2, kernel_users_);
+    out.propagated_rows(lg_keys_, lg_right_, 2, kernel_items_);
+  }
+  /// False when the loss gradient has a part outside the logits (l2 > 0): per_sample asks.
+  bool logit_gradients_available() const noexcept { return options_.l2 == 0.0; }
+
   /// Convenience over a workspace the model owns (not part of the Model policy).
   void forward(const index_vector& users, const index_vector& items, vector& logits) {
     forward_pairs(users, items, own_, logits);
@@ -230,6 +261,53 @@ class LightGCN {
     index_t offset;
     DENOISE_HOST_DEVICE void operator()(std::size_t k) const { out[k] = in[k] + offset; }
   };
+  /// keys[2n] = user node, keys[2n+1] = item node; partner = the other node of the pair.
+  struct pair_nodes {
+    const index_t* users;
+    const index_t* items;
+    index_t item_offset;
+    index_t* keys;
+    index_t* partner;
+    DENOISE_HOST_DEVICE void operator()(std::size_t n) const {
+      keys[2 * n] = users[n];
+      keys[2 * n + 1] = items[n] + item_offset;
+      partner[2 * n] = items[n] + item_offset;
+      partner[2 * n + 1] = users[n];
+    }
+  };
+  struct set_diagonal {
+    scalar* x;
+    std::size_t cols;
+    scalar value;
+    DENOISE_HOST_DEVICE void operator()(std::size_t r) const { x[r * cols + r] = value; }
+  };
+
+  /// kernel_users_ / kernel_items_ = P_T P_T^T for the current graph; P = mean_l Â^l built by
+  /// propagating the identity (its columns), symmetric like Â.
+  void build_kernels() {
+    if (kernels_version_ == version_ + 1) return;  // +1: version_ starts at 0 with no kernels
+    const index_t nodes = adj_.nodes();
+    const auto n = static_cast<std::size_t>(nodes);
+    matrix x(nodes, nodes), y, p(nodes, nodes);
+    B::fill(x, scalar(0));
+    B::launch(n, set_diagonal{B::ptr(x), n, scalar(1)});
+    B::copy(x, p);
+    for (index_t l = 0; l < options_.layers; ++l) {
+      nn::graph::propagate(adj_, x, y);
+      B::axpy(scalar(1), y, p);
+      std::swap(x, y);
+    }
+    B::scale(p, scalar(1) / static_cast<scalar>(options_.layers + 1));
+    using const_view = typename B::const_view;
+    const auto user_rows = static_cast<std::size_t>(users());
+    const const_view pu{B::ptr(static_cast<const matrix&>(p)), users(), nodes};  // P's user rows = its user columns
+    const const_view pi{B::ptr(static_cast<const matrix&>(p)) + user_rows * n, items(), nodes};
+    kernel_users_.resize(nodes, nodes);
+    kernel_items_.resize(nodes, nodes);
+    B::gemm(true, false, scalar(1), pu, pu, scalar(0), B::as_view(kernel_users_));
+    B::gemm(true, false, scalar(1), pi, pi, scalar(0), B::as_view(kernel_items_));
+    kernels_version_ = version_ + 1;
+  }
 
   void forward_pairs(const index_vector& users, const index_vector& items, workspace& ws, vector& logits) {
     detail::require_pairs(users.size(), items.size(), "LightGCN");
@@ -325,6 +403,10 @@ class LightGCN {
   matrix s_layers_, s_final_, su_;      // score() / features() buffers
   matrix fu_, fi_;
   index_vector f_items_;
+  matrix kernel_users_, kernel_items_;  // logit_gradients(): P_T P_T^T per table
+  std::uint64_t kernels_version_ = 0;   // version_ + 1 of the graph they were built for
+  index_vector lg_keys_, lg_partner_;
+  matrix lg_right_;
 };
 
 }  // namespace models

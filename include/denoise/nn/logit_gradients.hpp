@@ -8,9 +8,14 @@
 // (SGDL's gradient cosines) without ever forming a gradient: O(rows a sample touches + widths of
 // the dense layers) per sample instead of O(all parameters).
 //
-// Two kinds of entry, for a batch of N logits z_n:
+// Three kinds of entry, for a batch of N logits z_n:
 //   out.rows(keys, right)    a table (embedding) T: dz_n/dT = right[n, :] in row keys[n], 0 elsewhere
 //   out.dense(left, right)   a dense matrix W (in x out): dz_n/dW = left[n, :]^T right[n, :]
+//   out.propagated_rows(keys, right, terms, kernel)
+//                            a table T read through a fixed linear propagation P (a graph model's
+//                            layers: LightGCN): dz_n/dT[r] = sum_t P[keys[n,t], r] right[n,t, :]
+//                            (keys and right hold `terms` rows per logit), given by the kernel
+//                            K = P_T P_T^T (P_T: P's columns of T's rows) over P's nodes
 // A null left or right stands for a column of ones: a bias has left = 1 (dz_n/db = right[n, :]);
 // a parameter the logit is linear in with weight 1 has right = 1 (a global bias: both null).
 // Every matrix given is copied, so the model may reuse its workspace right after.
@@ -18,10 +23,12 @@
 // Why it is enough: the dot product of two logits' gradients factors per entry,
 //   <dz_n/dW, dz'_m/dW> = (left_n . left'_m) (right_n . right'_m)      (dense)
 //   <dz_n/dT, dz'_m/dT> = [keys_n == keys_m] (right_n . right'_m)      (table)
+//   <dz_n/dT, dz_m/dT> = sum_{t,t'} K[keys_{n,t}, keys_{m,t'}] (right_{n,t} . right_{m,t'})  (propagated)
 // (the identity behind per-example gradient norms: Goodfellow, "Efficient Per-Example Gradient
-// Computations", 2015). It holds only for a model whose logit n depends on parameters through
-// pair n alone (MF, GMF, NeuMF). A graph model (LightGCN, NGCF) mixes the batch through its
-// propagation: it has no such hook, and per_sample uses its brute-force path.
+// Computations", 2015). The first two hold for a model whose logit n depends on parameters through
+// pair n alone (MF, GMF, NeuMF); the third for a graph model whose propagation is linear and fixed
+// (LightGCN: K costs nodes^2 memory, once per graph). NGCF's propagation has weights and a
+// nonlinearity: it has no hook, and per_sample uses its brute-force path.
 #pragma once
 
 #include <cstddef>
@@ -54,6 +61,8 @@ class logit_gradients {
     bool right_ones = false;  ///< right is a column of ones
     index_t left_cols = 0;    ///< in (1 for ones)
     index_t right_cols = 0;   ///< out (1 for ones)
+    std::size_t terms = 1;    ///< keys and right rows per logit (propagated tables)
+    const matrix* kernel = nullptr;  ///< propagated tables: K, referenced (the model owns it)
   };
 
   /// Starts a fill for a forward of `logits` logits; entries' buffers are kept from call to call.
@@ -73,13 +82,39 @@ class logit_gradients {
     B::copy(keys, e.keys);
     e.left_ones = false;
     e.left_cols = 0;
+    e.terms = 1;
+    e.kernel = nullptr;
     set_factor(right, e.right, e.right_ones, e.right_cols, "right");
+  }
+
+  /// The next parameter is a table read through a fixed linear propagation: dz_n/dT[r] =
+  /// sum_t P[keys[n * terms + t], r] right[n * terms + t, :], described by the kernel
+  /// K = P_T P_T^T (square over P's nodes; keys index its rows). `kernel` is referenced, not copied:
+  /// it must stay alive and unchanged while these gradients are used.
+  void propagated_rows(const index_vector& keys, const matrix& right, std::size_t terms, const matrix& kernel) {
+    if (terms == 0 || keys.size() != logits_ * terms || static_cast<std::size_t>(right.rows()) != logits_ * terms) {
+      throw config_error("logit_gradients::propagated_rows: keys and right need " + std::to_string(terms) +
+                         " rows per logit (" + std::to_string(logits_) + " logits)");
+    }
+    if (kernel.rows() != kernel.cols()) throw config_error("logit_gradients::propagated_rows: the kernel must be square");
+    entry& e = next();
+    e.table = true;
+    B::copy(keys, e.keys);
+    e.left_ones = false;
+    e.left_cols = 0;
+    e.terms = terms;
+    e.kernel = &kernel;
+    e.right_ones = false;
+    B::copy(right, e.right);
+    e.right_cols = right.cols();
   }
 
   /// The next parameter is a dense in x out matrix: dz_n/dW = left[n, :]^T right[n, :] (nullptr: 1).
   void dense(const matrix* left, const matrix* right) {
     entry& e = next();
     e.table = false;
+    e.terms = 1;
+    e.kernel = nullptr;
     set_factor(left, e.left, e.left_ones, e.left_cols, "left");
     set_factor(right, e.right, e.right_ones, e.right_cols, "right");
   }
@@ -144,7 +179,21 @@ using logit_gradients_member_t = decltype(std::declval<Model&>().logit_gradients
     std::declval<const typename Model::workspace&>(), std::declval<logit_gradients<typename Model::backend>&>()));
 template <class Model>
 using logit_gradients_named_t = decltype(&Model::logit_gradients);
+template <class Model>
+using logit_gradients_available_t = decltype(std::declval<const Model&>().logit_gradients_available());
 }  // namespace detail
+
+/// The optional run-time condition of a model's hook (LightGCN: no L2 outside the logits):
+/// Model::logit_gradients_available() when the model has it, else true.
+template <class Model>
+bool logit_gradients_available(const Model& model) {
+  if constexpr (traits::is_detected_v<detail::logit_gradients_available_t, Model>) {
+    return model.logit_gradients_available();
+  } else {
+    static_cast<void>(model);
+    return true;
+  }
+}
 
 /// True when Model has the optional logit_gradients(workspace, out) member.
 template <class Model>

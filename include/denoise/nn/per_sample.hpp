@@ -15,14 +15,14 @@
 //
 // (d) uses the masks of forward() at both points and leaves the model's values and gradients as
 // it found them (and its workspace holding a forward at theta_a). Two paths, same definition:
-//  - factored, when the model has logit_gradients() (MF, GMF, NeuMF: docs/policies/model.md) and
+//  - factored, when the model has logit_gradients() (MF, GMF, NeuMF, LightGCN: docs/policies/model.md) and
 //    the loss is group-local (group_local_loss.hpp: every built-in loss): one replayed forward at
 //    each point and the logit gradients there, each sample's logit coefficients from a few batched
 //    Loss::backward calls, then one kernel per parameter taking the dot products of the factored
 //    per-sample gradients: O(rows a sample touches + dense widths) per sample, no gradient formed;
-//  - brute force otherwise (graph models: LightGCN's per-sample gradient is not sparse through its
-//    propagation): each sample's gradient explicitly at both points, 2 forwards and 2 backwards
-//    per sample, O(parameters) each; meant for small batches.
+//    LightGCN's entries go through its propagation kernels (O(terms^2 · width) per pair);
+//  - brute force otherwise (NGCF, CDAE; LightGCN with L2): each sample's gradient explicitly at
+//    both points, 2 forwards and 2 backwards per sample, O(parameters) each; meant for small batches.
 // per_sample_options::cosines forces either path; both are tested against each other.
 #pragma once
 
@@ -169,11 +169,16 @@ class per_sample {
     theta_b.require_matches(model_, "per_sample::gradient_cosines");
     if constexpr (factored_available) {
       if (options_.cosines != gradient_cosine_mode::brute_force) {
-        if (samples_split_into_groups()) {
+        const bool model_ready = logit_gradients_available(static_cast<const Model&>(model_));
+        if (model_ready && samples_split_into_groups()) {
           factored_cosines(theta_b, out);
           return;
         }
         if (options_.cosines == gradient_cosine_mode::factored) {
+          if (!model_ready) {
+            throw config_error(std::string("per_sample: ") + Model::name() +
+                               "'s logit gradients are not available in its current settings");
+          }
           throw config_error("per_sample: factored gradient cosines need sample_count a multiple of the groups",
                              location::of_field("layout"));
         }

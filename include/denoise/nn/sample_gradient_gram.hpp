@@ -37,6 +37,9 @@ struct sample_gram_entry {
   S* aa;
   S* ab;
   S* bb;
+  const S* kernel = nullptr;  ///< propagated tables: K (kernel_cols square), else nullptr
+  std::size_t kernel_cols = 0;
+  std::size_t terms = 1;      ///< keys and right rows per logit
 
   DENOISE_HOST_DEVICE static double row_dot(const S* x, std::size_t n, const S* y, std::size_t m, std::size_t cols) {
     if (x == nullptr) return 1.0;
@@ -47,6 +50,17 @@ struct sample_gram_entry {
   /// <dz_n(x)/dW, dz_m(y)/dW> for this entry's parameter W.
   DENOISE_HOST_DEVICE double pair(const S* lx, const S* rx, std::size_t n, const S* ly, const S* ry,
                                   std::size_t m) const {
+    if (kernel != nullptr) {  // sum over both logits' terms of K[key, key'] (right . right')
+      double acc = 0.0;
+      for (std::size_t t = 0; t < terms; ++t) {
+        const auto row = static_cast<std::size_t>(keys[n * terms + t]) * kernel_cols;
+        for (std::size_t u = 0; u < terms; ++u) {
+          const double k = static_cast<double>(kernel[row + static_cast<std::size_t>(keys[m * terms + u])]);
+          if (k != 0.0) acc += k * row_dot(rx, n * terms + t, ry, m * terms + u, rcols);
+        }
+      }
+      return acc;
+    }
     return row_dot(lx, n, ly, m, lcols) * row_dot(rx, n, ry, m, rcols);
   }
 
@@ -63,7 +77,7 @@ struct sample_gram_entry {
         const double aq = static_cast<double>(a[q]), bq = static_cast<double>(b[q]);
         if (aq == 0.0 && bq == 0.0) continue;
         const std::size_t m = base + q;
-        if (keys != nullptr && keys[n] != keys[m]) continue;  // different rows of the table: orthogonal
+        if (kernel == nullptr && keys != nullptr && keys[n] != keys[m]) continue;  // different rows: orthogonal
         if (ap != 0.0 && aq != 0.0) saa += ap * aq * pair(la, ra, n, la, ra, m);
         if (ap != 0.0 && bq != 0.0) sab += ap * bq * pair(la, ra, n, lb, rb, m);
         if (bp != 0.0 && bq != 0.0) sbb += bp * bq * pair(lb, rb, n, lb, rb, m);
@@ -111,7 +125,9 @@ void accumulate_sample_gram(const typename B::matrix& ca, const typename B::matr
     const auto& ea = ga[i];
     const auto& eb = gb[i];
     if (ea.table != eb.table || ea.left_cols != eb.left_cols || ea.right_cols != eb.right_cols ||
-        ea.left_ones != eb.left_ones || ea.right_ones != eb.right_ones) {
+        ea.left_ones != eb.left_ones || ea.right_ones != eb.right_ones || ea.terms != eb.terms ||
+        (ea.kernel == nullptr) != (eb.kernel == nullptr) ||
+        (ea.kernel != nullptr && (ea.kernel->rows() != eb.kernel->rows() || ea.kernel->cols() != eb.kernel->cols()))) {
       throw config_error("accumulate_sample_gram: logit gradient #" + std::to_string(i) +
                          " differs in kind or shape between the two points");
     }
@@ -119,13 +135,17 @@ void accumulate_sample_gram(const typename B::matrix& ca, const typename B::matr
     const bool has_right = !ea.right_ones;
     const auto lcols = static_cast<std::size_t>(ea.left_cols);
     const auto rcols = static_cast<std::size_t>(ea.right_cols);
-    B::launch(samples,
-              kernels::sample_gram_entry<S, index_t>{
-                  B::ptr(ca), B::ptr(cb), group_size, per, ea.table ? B::ptr(ea.keys) : nullptr,
-                  has_left ? B::ptr(ea.left) : nullptr, has_left ? B::ptr(eb.left) : nullptr, lcols,
-                  has_right ? B::ptr(ea.right) : nullptr, has_right ? B::ptr(eb.right) : nullptr, rcols, B::ptr(aa),
-                  B::ptr(ab), B::ptr(bb)},
-              group_size * group_size * (lcols + rcols + 1));
+    kernels::sample_gram_entry<S, index_t> k{
+        B::ptr(ca), B::ptr(cb), group_size, per, ea.table ? B::ptr(ea.keys) : nullptr,
+        has_left ? B::ptr(ea.left) : nullptr, has_left ? B::ptr(eb.left) : nullptr, lcols,
+        has_right ? B::ptr(ea.right) : nullptr, has_right ? B::ptr(eb.right) : nullptr, rcols, B::ptr(aa),
+        B::ptr(ab), B::ptr(bb)};
+    if (ea.kernel != nullptr) {
+      k.kernel = B::ptr(*ea.kernel);
+      k.kernel_cols = static_cast<std::size_t>(ea.kernel->cols());
+      k.terms = ea.terms;
+    }
+    B::launch(samples, k, group_size * group_size * ea.terms * ea.terms * (lcols + rcols + 1));
   }
 }
 

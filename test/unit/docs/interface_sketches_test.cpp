@@ -107,9 +107,11 @@ class MyModel {
   // one entry per parameter in visit order (nn/logit_gradients.hpp): out.start(pairs), then
   // out.rows(ids, &right) for a table (dz_n/dT = right[n, :] in row ids[n]) or
   // out.dense(&left, &right) for a dense in x out matrix (dz_n/dW = left[n, :]^T right[n, :]);
-  // nullptr stands for a column of ones (a bias: dense(nullptr, &right)). Only for a model whose
-  // logit n depends on the parameters through pair n alone. nn::has_logit_gradients_v<M> detects
-  // it; with it nn::per_sample's gradient cosines are factored (see below), without it brute force.
+  // nullptr stands for a column of ones (a bias: dense(nullptr, &right)), or
+  // out.propagated_rows(keys, right, terms, kernel) for a table read through a fixed linear
+  // propagation (LightGCN). nn::has_logit_gradients_v<M> detects it; with it nn::per_sample's
+  // gradient cosines are factored (see below), without it brute force. A model whose hook holds
+  // only in some settings adds bool logit_gradients_available() const (LightGCN: not with L2).
   void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out);
 };
 // [end]

@@ -425,6 +425,39 @@ DENOISE_TYPED_TEST(factored_cosines_match_brute_force_mf_gmf, backend_list_doubl
   }
 }
 
+// LightGCN's gradients pass through its propagation: the factored path takes the dot products
+// through the kernels P_T P_T^T, the brute-force path forms every sample's dense gradient.
+DENOISE_TYPED_TEST(factored_cosines_match_brute_force_lightgcn, backend_list_double) {
+  using B = TestType;
+  const std::vector<offset_t> offsets{0, 3, 5, 9, 10, 12, 15, 17};
+  const std::vector<index_t> items{0, 2, 5, 1, 3, 0, 4, 6, 8, 7, 2, 3, 1, 5, 8, 6, 9};
+  for (const index_t layers : {index_t(0), index_t(1), index_t(3)}) {
+    models::lightgcn_options o;
+    o.factor = 4;
+    o.layers = layers;
+    o.embedding_init = nn::init::normal(0.0, 0.5);
+    models::LightGCN<B> m(7, 10, csr_view{offsets, items}, o, 31 + static_cast<std::uint64_t>(layers));
+    BOOST_TEST(m.logit_gradients_available());
+    check_factored_cosines_all_losses(m, [] {});
+  }
+  // With L2 outside the logits the hook is unavailable: automatic falls back, forced is an error.
+  models::lightgcn_options o;
+  o.factor = 4;
+  o.l2 = 1e-3;
+  models::LightGCN<B> m(7, 10, csr_view{offsets, items}, o, 39);
+  BOOST_TEST(!m.logit_gradients_available());
+  const labelled_batch<B> batch(7, 10, 3, 2, 93);
+  nn::per_sample_options forced;
+  forced.cosines = nn::gradient_cosine_mode::factored;
+  nn::per_sample<models::LightGCN<B>, losses::BCE> strict(m, forced), automatic(m);
+  strict.forward(batch.pairs, batch.labels, batch.layout);
+  typename B::vector out;
+  BOOST_CHECK_THROW(strict.gradient_cosines(moved_values<B>(m, 0.3, 7000), out), config_error);
+  automatic.forward(batch.pairs, batch.labels, batch.layout);
+  automatic.gradient_cosines(moved_values<B>(m, 0.3, 7000), out);
+  BOOST_TEST(out.size() == automatic.samples());
+}
+
 DENOISE_TYPED_TEST(factored_cosines_match_brute_force_neumf, backend_list_double) {
   using B = TestType;
   auto m = neumf<B>(0.3, 24);
@@ -534,8 +567,8 @@ DENOISE_TYPED_TEST(factored_path_availability_and_errors, backend_list_double) {
   static_assert(nn::per_sample<models::GMF<B>, losses::BCE>::factored_available);
   static_assert(nn::per_sample<models::NeuMF<B>, losses::SampledSoftmax>::factored_available);
   static_assert(!nn::per_sample<models::CDAE<B>, losses::BCE>::factored_available);
-  static_assert(!nn::per_sample<models::LightGCN<B>, losses::BPR>::factored_available,
-                "graph models stay on the brute-force path");
+  static_assert(nn::per_sample<models::LightGCN<B>, losses::BPR>::factored_available,
+                "LightGCN's hook goes through its propagation kernels");
   static_assert(!nn::per_sample<models::MF<B>, UndeclaredBCE>::factored_available);
   auto m = mf<B>(41);
   const labelled_batch<B> batch(7, 10, 3, 2, 98);
