@@ -273,16 +273,17 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
         // of its batch). Branch-free compaction; all values when too few are above.
         const Scalar lowest = kernels::nan_to_lowest<Scalar>{}(std::numeric_limits<Scalar>::quiet_NaN());
         keyed.resize(len);
-        std::size_t above = 0;
-        for (std::size_t i = 0; i < len; ++i) {
-          const Scalar key = kernels::nan_to_lowest<Scalar>{}(v[i]);
-          keyed[above] = {key, static_cast<index_t>(i)};
-          above += key != lowest ? 1u : 0u;
-        }
-        if (above < take) {
-          above = len;
-          for (std::size_t i = 0; i < len; ++i) keyed[i] = {kernels::nan_to_lowest<Scalar>{}(v[i]), static_cast<index_t>(i)};
-        }
+        const auto gather = [&](bool keep_lowest) {
+          std::size_t kept = 0;
+          for (std::size_t i = 0; i < len; ++i) {
+            const Scalar key = kernels::nan_to_lowest<Scalar>{}(v[i]);
+            keyed[kept] = {key, static_cast<index_t>(i)};
+            kept += keep_lowest || key != lowest ? 1u : 0u;
+          }
+          return kept;
+        };
+        std::size_t above = gather(false);
+        if (above < take) above = gather(true);
         const auto better = [](const std::pair<Scalar, index_t>& x, const std::pair<Scalar, index_t>& y) {
           return x.first > y.first || (x.first == y.first && x.second < y.second);
         };

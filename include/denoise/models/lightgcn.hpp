@@ -119,6 +119,7 @@ class LightGCN {
   void set_user_items(csr_view rows) {
     adj_.assign(rows, users(), items(), nn::graph::normalization::symmetric);
     ++version_;  // a pending backward would mix the old and the new graph
+    kernels_current_ = false;
   }
 
   /// LightGCN has no dropout: train() and eval() only record the mode.
@@ -285,7 +286,7 @@ class LightGCN {
   /// kernel_users_ / kernel_items_ = P_T P_T^T for the current graph; P = mean_l Â^l built by
   /// propagating the identity (its columns), symmetric like Â.
   void build_kernels() {
-    if (kernels_version_ == version_ + 1) return;  // +1: version_ starts at 0 with no kernels
+    if (kernels_current_) return;
     const index_t nodes = adj_.nodes();
     const auto n = static_cast<std::size_t>(nodes);
     matrix x(nodes, nodes), y, p(nodes, nodes);
@@ -306,7 +307,7 @@ class LightGCN {
     kernel_items_.resize(nodes, nodes);
     B::gemm(true, false, scalar(1), pu, pu, scalar(0), B::as_view(kernel_users_));
     B::gemm(true, false, scalar(1), pi, pi, scalar(0), B::as_view(kernel_items_));
-    kernels_version_ = version_ + 1;
+    kernels_current_ = true;
   }
 
   void forward_pairs(const index_vector& users, const index_vector& items, workspace& ws, vector& logits) {
@@ -404,7 +405,7 @@ class LightGCN {
   matrix fu_, fi_;
   index_vector f_items_;
   matrix kernel_users_, kernel_items_;  // logit_gradients(): P_T P_T^T per table
-  std::uint64_t kernels_version_ = 0;   // version_ + 1 of the graph they were built for
+  bool kernels_current_ = false;        // built for the current graph
   index_vector lg_keys_, lg_partner_;
   matrix lg_right_;
 };
