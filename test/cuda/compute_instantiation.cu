@@ -4,6 +4,7 @@
 // and, on a machine with a GPU, test/cuda/CMakeLists.txt builds and runs it (label gpu).
 #include <denoise/backends/thrust.hpp>
 #include <denoise/data/pair_batch.hpp>
+#include <denoise/methods/sgdl/gumbel_softmax.hpp>
 #include <denoise/models/neumf.hpp>
 #include <denoise/nn/nn.hpp>
 #include <denoise/rl/rl.hpp>
@@ -113,6 +114,12 @@ int run() {
   B::matrix ay, adx;
   attn.forward(h, 8, ay, ca);
   attn.backward(ca, ay, adx);
+  // SGDL's straight-through Gumbel-softmax (core/fast_math.hpp in device code).
+  methods::sgdl::StraightThroughGumbel<B> gumbel;
+  B::matrix hard;
+  B::vector dgumbel;
+  gumbel.forward(cs, 32, 0.5, 9, hard);
+  gumbel.backward(hard, dgumbel);
   // Parameter interface and optimizers.
   nn::snapshot<B> snap(m);
   {

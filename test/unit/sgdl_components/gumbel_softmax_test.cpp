@@ -76,6 +76,43 @@ DENOISE_TYPED_TEST(forward_rows_are_one_hot_at_the_argmax, backend_list_double) 
   }
 }
 
+// Single precision takes math::fast_log / fast_exp in vectorized loops: the same formula within
+// float precision, on rows long enough for the vector loops and their tails, with a temperature
+// small enough that most exponentials underflow.
+DENOISE_TYPED_TEST(float_rows_follow_the_formula_within_float_precision, backend_list_float) {
+  using B = TestType;
+  for (const std::size_t m : {std::size_t(1), std::size_t(13), std::size_t(300)}) {
+    for (const double tau : {1.0, 0.05}) {
+      std::vector<double> logits(m);
+      for (std::size_t j = 0; j < m; ++j) logits[j] = std::sin(static_cast<double>(j) * 1.7) * 2.0;
+      const std::size_t draws = 25;
+      const std::uint64_t seed = 99;
+      sg::StraightThroughGumbel<B> gumbel;
+      typename B::matrix hard;
+      gumbel.forward(device<B>(logits), draws, tau, seed, hard);
+      const auto h = host<B>(hard), s = host<B>(gumbel.soft()), g = host<B>(gumbel.noise());
+      const denoise::random::counter_stream stream(seed);
+      for (std::size_t r = 0; r < draws; ++r) {
+        double top = -std::numeric_limits<double>::infinity(), chosen = top, ones = 0.0;
+        for (std::size_t j = 0; j < m; ++j) {
+          const auto u = static_cast<double>(stream.uniform<float>(r * m + j));
+          const double exact = -std::log(-std::log(u + 1e-20) + 1e-20);
+          BOOST_TEST(std::fabs(g[r * m + j] - exact) <= 2e-6 * std::max(1.0, std::fabs(exact)));
+          const double z = (logits[j] + g[r * m + j]) / tau;
+          top = std::max(top, z);
+          if (h[r * m + j] == 1.0) chosen = z;
+          ones += h[r * m + j];
+        }
+        BOOST_TEST(ones == 1.0);
+        BOOST_TEST(chosen >= top - 1e-5 * std::max(1.0, std::fabs(top)));  // the argmax, up to float rounding
+        // z is rounded to float (ulp(140) / 2 = 8e-6 at tau 0.05), hence 5e-5 relative.
+        const auto expect = soft_row(logits, g.data() + r * m, tau);
+        for (std::size_t j = 0; j < m; ++j) BOOST_TEST(std::fabs(s[r * m + j] - expect[j]) <= 5e-5 * expect[j] + 1e-30);
+      }
+    }
+  }
+}
+
 // backward = the gradient of f(logits) = sum(dhard ⊙ soft(logits)) with the noise held fixed,
 // checked by central differences of f computed on the host from the forward's noise.
 DENOISE_TYPED_TEST(backward_matches_finite_differences_of_the_soft_sample, backend_list_double) {

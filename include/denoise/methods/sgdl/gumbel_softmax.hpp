@@ -19,6 +19,7 @@
 
 #include "../../backends/static_checks.hpp"
 #include "../../core/error.hpp"
+#include "../../core/fast_math.hpp"
 #include "../../core/macros.hpp"
 #include "../../core/random.hpp"
 #include "../../core/types.hpp"
@@ -28,7 +29,9 @@ namespace methods {
 namespace sgdl {
 namespace detail {
 
-// One row r of the sampler: noise, soft row and hard one-hot row, written by one thread.
+// One row r of the sampler: noise, soft row and hard one-hot row, written by one thread. Loops
+// without branches, so that the compiler vectorizes the logs and exponentials (math::fast_log and
+// fast_exp in single precision: |B| x |M_b| of each per batch; libm in double).
 template <class T>
 struct gumbel_row {
   const T* logits;
@@ -40,30 +43,38 @@ struct gumbel_row {
   T inv_tau;
   DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
     const std::size_t base = r * cols;
+    T* g = noise + base;
+    T* z = soft + base;
     const T eps = T(1e-20);
-    std::size_t best = 0;
-    T best_z = T(0);
+    for (std::size_t j = 0; j < cols; ++j) g[j] = stream.uniform<T>(static_cast<std::uint64_t>(base + j));
     for (std::size_t j = 0; j < cols; ++j) {
-      const T u = stream.uniform<T>(static_cast<std::uint64_t>(base + j));
-      const T g = -std::log(-std::log(u + eps) + eps);
-      noise[base + j] = g;
-      const T z = (logits[j] + g) * inv_tau;
-      soft[base + j] = z;
-      if (j == 0 || z > best_z) {
-        best_z = z;
+      g[j] = -math::fast_log(-math::fast_log(g[j] + eps) + eps);
+      z[j] = (logits[j] + g[j]) * inv_tau;
+    }
+    // The first largest z (a NaN at 0 wins and makes the row NaN, caught by forward()).
+    std::size_t best = 0;
+    T best_z = z[0];
+    for (std::size_t j = 1; j < cols; ++j) {
+      if (z[j] > best_z) {
+        best_z = z[j];
         best = j;
       }
     }
-    T total = T(0);
-    for (std::size_t j = 0; j < cols; ++j) {
-      const T e = std::exp(soft[base + j] - best_z);
-      soft[base + j] = e;
-      total += e;
+    for (std::size_t j = 0; j < cols; ++j) z[j] = math::fast_exp(z[j] - best_z);
+    // Eight running sums: a single one is a chain of dependent additions.
+    T partial[8] = {T(0), T(0), T(0), T(0), T(0), T(0), T(0), T(0)};
+    std::size_t j = 0;
+    for (; j + 8 <= cols; j += 8) {
+      for (std::size_t k = 0; k < 8; ++k) partial[k] += z[j + k];
     }
-    for (std::size_t j = 0; j < cols; ++j) {
-      soft[base + j] /= total;
-      hard[base + j] = j == best ? T(1) : T(0);
+    for (std::size_t k = 0; j < cols; ++j, ++k) partial[k] += z[j];
+    const T total = ((partial[0] + partial[1]) + (partial[2] + partial[3])) +
+                    ((partial[4] + partial[5]) + (partial[6] + partial[7]));
+    for (std::size_t i = 0; i < cols; ++i) {
+      z[i] /= total;
+      hard[base + i] = T(0);
     }
+    hard[base + best] = T(1);
   }
 };
 
