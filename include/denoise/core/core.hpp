@@ -4,6 +4,7 @@
 #include "atomic_file.hpp"
 #include "csr_view.hpp"
 #include "error.hpp"
+#include "fast_math.hpp"
 #include "json_writer.hpp"
 #include "macros.hpp"
 #include "random.hpp"
