@@ -5,7 +5,8 @@ code profile) with its control run, beside SGDL's Table 2.
 
   bench/sgdl_ml100k_study.py [--cli build/release/examples/denoise] [--data ../shared/data/sgdl-ml100k]
                              [--models lightgcn,ngcf,neumf,cdae] [--seeds 5] [--out-dir sgdl_study]
-                             [--sgdl paper,code,control] [--readme bench/graph/README.md | -] [--reuse]
+                             [--sgdl paper,code,control] [--readme bench/graph/README.md | -]
+                             [--section sgdl-study] [--reuse]
 
 Protocol (the CLI's `--data split:DIR`, README "Data"): the 497-user split with its noisy train and
 validation files; full ranking over every item id; training items excluded, validation items also
@@ -33,7 +34,7 @@ Settings [ours where SGDL's paper is silent or its code was not followed]:
     NDCG@20 as every other row, patience 8 validations (SGDL's code); p against Normal's runs of the
     same seeds (bench/paired_test.py).
 Every candidate's validation NDCG@20 and every choice go to <out-dir>/selection.json; the table
-goes between the sgdl-study markers of --readme (or stdout with -).
+goes between the --section markers of --readme (or stdout with -).
 """
 import argparse
 import itertools
@@ -51,7 +52,6 @@ ROOT = os.path.dirname(HERE)
 LR_GRID = ["0.001", "0.005"]
 DROP_RATES = ["0.1", "0.2"]  # from the paper's grid eps_max in {0.05, 0.1, 0.2}
 DROP_RAMPS = ["500"]         # iterations: ~8 epochs of ~66 batches of 1024 positives [ours]
-BEGIN, END = "<!-- sgdl-study:begin -->", "<!-- sgdl-study:end -->"
 TCE_MODELS = {"neumf", "cdae"}
 
 MODEL_ARGS = {
@@ -102,6 +102,8 @@ def main():
     p.add_argument("--sgdl", default="paper,code,control",
                    help="SGDL rows to add after Normal and T-CE: any of paper,code,control (empty: none)")
     p.add_argument("--out-dir", default="sgdl_study")
+    p.add_argument("--section", default="sgdl-study",
+                   help="the table goes between <!-- SECTION:begin --> and <!-- SECTION:end --> of --readme")
     p.add_argument("--readme", default=os.path.join(HERE, "graph", "README.md"))
     p.add_argument("--reuse", action="store_true", help="reuse result files of identical runs in --out-dir")
     a = p.parse_args()
@@ -182,7 +184,7 @@ def main():
         "| SGDL Table 2 R@20 / N@20 |",
         "|---|---|---|---|---|---|---|---|---|",
     ] + rows)
-    return publish(table, a.readme, BEGIN, END)
+    return publish(table, a.readme, f"<!-- {a.section}:begin -->", f"<!-- {a.section}:end -->")
 
 if __name__ == "__main__":
     sys.exit(main())
