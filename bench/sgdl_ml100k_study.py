@@ -76,6 +76,11 @@ SGDL_VARIANTS = {
     "code": ("sgdl (code profile, lr 5e-4)", ["--sgdl-profile", "code", "--lr", "0.0005"]),
     "control": ("control (code profile, lr 5e-4)", ["--sgdl-profile", "code", "--sgdl-variant", "control",
                                                     "--lr", "0.0005"]),
+    # The paper's ablations, on the code profile.
+    "code-without-ads": ("sgdl w/o ADS (code profile, lr 5e-4)",
+                         ["--sgdl-profile", "code", "--sgdl-variant", "without-ads", "--lr", "0.0005"]),
+    "code-without-dls": ("sgdl w/o DLS (code profile, lr 5e-4)",
+                         ["--sgdl-profile", "code", "--sgdl-variant", "without-dls", "--lr", "0.0005"]),
 }
 SGDL_PATIENCE = "8"
 
@@ -100,7 +105,7 @@ def main():
     p.add_argument("--epochs", type=int, default=300)
     p.add_argument("--patience", type=int, default=10)
     p.add_argument("--sgdl", default="paper,code,control",
-                   help="SGDL rows to add after Normal and T-CE: any of paper,code,control (empty: none)")
+                   help="SGDL rows to add after Normal and T-CE: any of " + ",".join(SGDL_VARIANTS) + " (empty: none)")
     p.add_argument("--out-dir", default="sgdl_study")
     p.add_argument("--section", default="sgdl-study",
                    help="the table goes between <!-- SECTION:begin --> and <!-- SECTION:end --> of --readme")
@@ -165,7 +170,7 @@ def main():
             s = r["summary"]["sgdl"]
             switches = [run["method_report"]["switch_epoch"] + 1 for run in runs]
             best = [run["best_epoch"] for run in runs]
-            paper = f"{PAPER_SGDL[model]:.4f} / –" if variant != "control" else "–"
+            paper = f"{PAPER_SGDL[model]:.4f} / –" if variant in ("paper", "code") else "–"
             rows.append(f"|  | {label.format(lr=lr)} | {fmt(s, 'recall@5')} | {fmt(s, 'ndcg@5')} | "
                         f"{fmt(s, 'recall@20')} | {fmt(s, 'ndcg@20')} | {pv:.3g} | {min(best)}–{max(best)} "
                         f"(phase II from {min(switches)}–{max(switches)}) | {paper} |")
