@@ -23,6 +23,7 @@
 //   sgdl.report()->switch_epoch;  // the copies share the report
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -361,24 +362,33 @@ class SGDL::State {
     ctx.update();
   }
 
-  // w/o DLS: phase II keeps only the batch's memorized positives (and their negatives), plain loss
-  // [ours: the paper's "train on M only", with the trainer's fresh negatives].
+  // w/o DLS: phase II keeps only the batch's memorized positives with all their samples (a BCE
+  // unit's negatives, a BPR pair), plain mean loss over the kept samples, as phase I's plain step
+  // [ours: the paper's "train on M only", with the trainer's fresh negatives]. Membership is the
+  // unit's: its negatives carry no instance (-1), so the unit's id is the largest among its samples.
   template <class Context>
   void memorized_only_step(Context& ctx) {
     ctx.forward();
     const auto& ids = ctx.sample_instance();
+    const std::size_t units = ctx.layout().groups;
+    if (units == 0 || ids.size() % units != 0) {
+      throw config_error("sgdl: the batch's samples do not group into its positives", location::of_field("layout"));
+    }
+    const std::size_t per = ids.size() / units;
     host_weights_.resize(ids.size());
-    std::size_t kept = 0;
-    for (std::size_t s = 0; s < ids.size(); ++s) {
-      const bool keep = ids[s] >= 0 && static_cast<std::size_t>(ids[s]) < memorized_mask_.size() &&
-                        memorized_mask_[static_cast<std::size_t>(ids[s])] != 0;
-      host_weights_[s] = keep ? scalar(1) : scalar(0);
-      kept += keep ? 1 : 0;
+    std::size_t kept_units = 0;
+    for (std::size_t u = 0; u < units; ++u) {
+      offset_t id = -1;
+      for (std::size_t j = 0; j < per; ++j) id = std::max(id, ids[u * per + j]);
+      const bool keep = id >= 0 && static_cast<std::size_t>(id) < memorized_mask_.size() &&
+                        memorized_mask_[static_cast<std::size_t>(id)] != 0;
+      std::fill_n(host_weights_.begin() + static_cast<std::ptrdiff_t>(u * per), per, keep ? scalar(1) : scalar(0));
+      kept_units += keep ? 1 : 0;
     }
     B::from_host(host_weights_, weights_);
-    const scalar divisor = kept > 0 ? static_cast<scalar>(kept) : scalar(1);
+    const scalar divisor = kept_units > 0 ? static_cast<scalar>(kept_units * per) : scalar(1);
     ctx.report(weights_, divisor);
-    if (kept == 0) return;
+    if (kept_units == 0) return;
     ctx.backward(weights_, divisor);
     ctx.update();
   }
