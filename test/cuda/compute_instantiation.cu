@@ -1,12 +1,16 @@
 // Compile check of the CUDA build: instantiates backends::Thrust<thrust_system::cuda> with every
-// primitive, the nn layers, the parameter interface and an optimizer step. CI compiles it with
+// primitive, the nn layers, the parameter interface and an optimizer step, NeuMF's JVPs, CDAE's
+// factored per-sample cosines, SGDL's Gumbel-softmax and the RL policies. CI compiles it with
 //   /usr/local/cuda/bin/nvcc -std=c++17 -I include -c test/cuda/compute_instantiation.cu -o /dev/null
 // and, on a machine with a GPU, test/cuda/CMakeLists.txt builds and runs it (label gpu).
 #include <denoise/backends/thrust.hpp>
 #include <denoise/data/pair_batch.hpp>
 #include <denoise/methods/sgdl/gumbel_softmax.hpp>
+#include <denoise/losses/bce.hpp>
+#include <denoise/models/cdae.hpp>
 #include <denoise/models/neumf.hpp>
 #include <denoise/nn/nn.hpp>
+#include <denoise/nn/per_sample.hpp>
 #include <denoise/rl/rl.hpp>
 
 #include <cstdio>
@@ -143,6 +147,27 @@ int run() {
   direction.copy_grads(neumf);
   nn::jvp(neumf, batch, ws, direction, jv_exact, nn::jvp_mode::exact);
   nn::jvp(neumf, batch, ws, direction, jv_fd, nn::jvp_mode::finite_difference);
+  // CDAE's factored per-sample gradient cosines (nn::per_sample, as SGDL takes them).
+  {
+    std::vector<offset_t> offsets(101, 0);
+    std::vector<index_t> trained;
+    for (std::size_t user = 0; user < 100; ++user) {
+      for (std::size_t k = 0; k < 3; ++k) trained.push_back(static_cast<index_t>((5 * user + 11 * k) % 200));
+      offsets[user + 1] = static_cast<offset_t>(trained.size());
+    }
+    models::cdae_options co;
+    co.hidden = 16;
+    models::CDAE<B> cdae(100, 200, csr_view{offsets, trained}, co, 8);
+    nn::per_sample_options po;
+    po.cosines = nn::gradient_cosine_mode::factored;
+    nn::per_sample<models::CDAE<B>, losses::BCE> ps(cdae, po);
+    B::vector labels, cosines;
+    B::from_host(std::vector<float>(64, 1.0f), labels);
+    ps.forward(batch, labels, losses::layout{64, 1});
+    nn::param_set<B> theta_b;
+    theta_b.copy_values(cdae);
+    ps.gradient_cosines(theta_b, cosines);
+  }
   // RL policies: Individual and TopK selection, REINFORCE's score on the logits.
   B::matrix probs(64, 2), pl(64, 2), dpl;
   B::fill(probs, 0.5f);

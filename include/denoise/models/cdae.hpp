@@ -17,7 +17,8 @@
 //
 // Model policy (docs/policies/model.md): forward(batch, workspace, logits) and
 // backward(workspace, dlogits) work on a caller-owned workspace, which holds the corruption mask
-// of its forward (workspace::replay reuses it); jvp() is exact, with the same mask.
+// of its forward (workspace::replay reuses it); jvp() is exact, with the same mask, and so is
+// logit_gradients(), which gives nn::per_sample its factored per-sample gradient cosines.
 #pragma once
 
 #include <cstdint>
@@ -32,6 +33,7 @@
 #include "../data/pair_batch.hpp"
 #include "../nn/embedding.hpp"
 #include "../nn/init.hpp"
+#include "../nn/logit_gradients.hpp"
 #include "../nn/parameter.hpp"
 #include "../nn/sigmoid.hpp"
 #include "detail/ops.hpp"
@@ -231,6 +233,31 @@ class CDAE {
     B::axpy(scalar(1), t_wo_.values(), logit_tangent);
   }
 
+  /// Every logit's gradient, factored (nn/logit_gradients.hpp), in visit order, with ws's
+  /// corruption: with delta = W'_i ⊙ h_u ⊙ (1 - h_u) (dz/d pre-activation), V gets delta in row u,
+  /// W the outer product x~_u^T delta (x~_u: the user's corrupted input over all items, so this
+  /// entry is `items` wide), b gets delta, W' gets h_u in row i and b' gets 1 in row i.
+  void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out) {
+    const auto* s = ws.s_.find();
+    detail::require_forwarded(s && s->forwarded, "CDAE", "logit_gradients");
+    require_version(*s, "logit_gradients");
+    const auto n = static_cast<index_t>(s->pairs);
+    lg_delta_.resize(n, options_.hidden);
+    B::launch(lg_delta_.size(), kernels::cdae_hidden_delta<scalar>{B::ptr(s->wo), B::ptr(s->hp), B::ptr(lg_delta_)});
+    lg_users_.resize(s->pairs);
+    lg_input_.resize(n, items());
+    B::fill(lg_input_, scalar(0));
+    B::launch(s->pairs, kernels::cdae_pair_inputs<scalar>{B::ptr(s->unique), B::ptr(s->slot), B::ptr(user_offsets_),
+                                                          B::ptr(user_item_ids_), mask_or_null(*s), B::ptr(lg_users_),
+                                                          B::ptr(lg_input_), static_cast<std::size_t>(items())});
+    out.start(s->pairs);
+    out.rows(lg_users_, &lg_delta_);
+    out.dense(&lg_input_, &lg_delta_);
+    out.dense(nullptr, &lg_delta_);
+    out.rows(*s->out_items.idx, &s->hp);
+    out.rows(*s->out_bias.idx, nullptr);
+  }
+
   /// Convenience over a workspace the model owns (not part of the Model policy): what the
   /// one-batch-at-a-time callers use. users and items must stay alive until backward().
   void forward(const index_vector& users, const index_vector& items, vector& logits) {
@@ -393,6 +420,8 @@ class CDAE {
   matrix t_v_, t_z_, t_h_, t_hp_, t_wo_;            // jvp() scratch
   vector t_l_;
   matrix sv_, sz_, fv_, fz_, fi_;                   // score() / features() buffers
+  matrix lg_delta_, lg_input_;                      // logit_gradients() scratch
+  index_vector lg_users_;
 };
 
 }  // namespace models

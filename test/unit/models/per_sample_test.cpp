@@ -4,8 +4,8 @@
 //       mask replay (NeuMF with dropout in training mode), and against explicit gradients;
 //   (d) per-sample gradient cosines against a brute-force computation, 1 at identical points,
 //       and a hand-checkable MF case; the model's values, gradients and workspace are left intact;
-//       the factored path (Model::logit_gradients) against the brute-force path on MF, GMF and
-//       NeuMF (dropout, train and eval) with BCE, BPR and sampled softmax, at far-apart and
+//       the factored path (Model::logit_gradients) against the brute-force path on MF, GMF,
+//       NeuMF (dropout, train and eval), LightGCN and CDAE (corruption, train and eval) with BCE, BPR and sampled softmax, at far-apart and
 //       identical points and where a sample's gradient is zero at one point or both; the MLP's
 //       row-wise backward (mlp_logit_gradients) against MLP::backward; forced paths that cannot
 //       run are errors.
@@ -458,6 +458,24 @@ DENOISE_TYPED_TEST(factored_cosines_match_brute_force_lightgcn, backend_list_dou
   BOOST_TEST(out.size() == automatic.samples());
 }
 
+// CDAE: a dense input-weight entry as wide as the item set (the corrupted input row), the same
+// corruption at both points (the stream rewound before each forward), and without corruption.
+DENOISE_TYPED_TEST(factored_cosines_match_brute_force_cdae, backend_list_double) {
+  using B = TestType;
+  const std::vector<offset_t> offsets{0, 3, 5, 9, 10, 12, 15, 17};
+  const std::vector<index_t> items{0, 2, 5, 1, 3, 0, 4, 6, 8, 7, 2, 3, 1, 5, 8, 6, 9};
+  for (const double q : {0.4, 0.0}) {
+    models::cdae_options o;
+    o.hidden = 4;
+    o.corruption = q;
+    o.user_init = nn::init::normal(0.0, 0.5);
+    models::CDAE<B> m(7, 10, csr_view{offsets, items}, o, 25);
+    check_factored_cosines_all_losses(m, [&m] { m.set_corruptions(0); });
+    m.eval();
+    check_factored_cosines_all_losses(m, [] {});
+  }
+}
+
 DENOISE_TYPED_TEST(factored_cosines_match_brute_force_neumf, backend_list_double) {
   using B = TestType;
   auto m = neumf<B>(0.3, 24);
@@ -566,7 +584,7 @@ DENOISE_TYPED_TEST(factored_path_availability_and_errors, backend_list_double) {
   static_assert(nn::per_sample<models::MF<B>, losses::BPR>::factored_available);
   static_assert(nn::per_sample<models::GMF<B>, losses::BCE>::factored_available);
   static_assert(nn::per_sample<models::NeuMF<B>, losses::SampledSoftmax>::factored_available);
-  static_assert(!nn::per_sample<models::CDAE<B>, losses::BCE>::factored_available);
+  static_assert(nn::per_sample<models::CDAE<B>, losses::BCE>::factored_available);
   static_assert(nn::per_sample<models::LightGCN<B>, losses::BPR>::factored_available,
                 "LightGCN's hook goes through its propagation kernels");
   static_assert(!nn::per_sample<models::MF<B>, UndeclaredBCE>::factored_available);

@@ -283,6 +283,36 @@ struct cdae_input_grad {
   }
 };
 
+/// CDAE's factored logit gradients (CDAE::logit_gradients), one thread per pair n:
+/// users[n] = unique[slot[n]] (the pair's user) and row n of `input` (pre-zeroed, `items` wide)
+/// = the user's corrupted input x~_u: mask[k] (or 1 without a mask) at each training item.
+template <class T>
+struct cdae_pair_inputs {
+  const index_t* unique;
+  const index_t* slot;
+  const offset_t* offsets;  // user CSR
+  const index_t* item_ids;
+  const T* mask;  // per user-CSR entry, or nullptr
+  index_t* users;
+  T* input;
+  std::size_t items;
+  DENOISE_HOST_DEVICE void operator()(std::size_t n) const {
+    const index_t u = unique[slot[n]];
+    users[n] = u;
+    T* row = input + n * items;
+    for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) row[item_ids[k]] = mask == nullptr ? T(1) : mask[k];
+  }
+};
+
+/// delta[i] = w_out[i] * h[i] * (1 - h[i]): dlogit/dz of a pair (z: the hidden pre-activation)
+template <class T>
+struct cdae_hidden_delta {
+  const T* w_out;
+  const T* h;
+  T* delta;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const { delta[i] = w_out[i] * h[i] * (T(1) - h[i]); }
+};
+
 /// y[r, c] += (user_bias ? user_bias[r] : 0) + (item_bias ? item_bias[c] : 0) + (mu ? *mu : 0)
 template <class T>
 struct add_biases {
