@@ -251,9 +251,10 @@ class CDAE {
                                                           B::ptr(user_item_ids_), mask_or_null(*s), B::ptr(lg_users_),
                                                           B::ptr(lg_input_), static_cast<std::size_t>(items())});
     out.start(s->pairs);
+    using same_as = typename nn::logit_gradients<B>::same_as;
     out.rows(lg_users_, &lg_delta_);
-    out.dense(&lg_input_, &lg_delta_);
-    out.dense(nullptr, &lg_delta_);
+    out.dense(&lg_input_, same_as{0});
+    out.dense(nullptr, same_as{0});
     out.rows(*s->out_items.idx, &s->hp);
     out.rows(*s->out_bias.idx, nullptr);
   }

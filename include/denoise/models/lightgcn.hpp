@@ -198,7 +198,7 @@ class LightGCN {
     B::gather_rows(s->final, lg_partner_, lg_right_);
     out.start(n);
     out.propagated_rows(lg_keys_, lg_right_, 2, kernel_users_);
-    out.propagated_rows(lg_keys_, lg_right_, 2, kernel_items_);
+    out.propagated_rows(typename nn::logit_gradients<B>::same_as{0}, kernel_items_);  // same terms, the item table's kernel
   }
   /// False when the loss gradient has a part outside the logits (l2 > 0): per_sample asks.
   bool logit_gradients_available() const noexcept { return options_.l2 == 0.0; }

@@ -18,7 +18,10 @@
 //                            K = P_T P_T^T (P_T: P's columns of T's rows) over P's nodes
 // A null left or right stands for a column of ones: a bias has left = 1 (dz_n/db = right[n, :]);
 // a parameter the logit is linear in with weight 1 has right = 1 (a global bias: both null).
-// Every matrix given is copied, so the model may reuse its workspace right after.
+// Every matrix given is copied, so the model may reuse its workspace right after; a factor that
+// repeats an earlier entry's is named by same_as{entry} instead and is not copied again (CDAE's
+// dz/dh for V, W and b; LightGCN's keys and right for both tables). Readers take the factors
+// through keys(i), left(i) and right(i), which follow the link.
 //
 // Why it is enough: the dot product of two logits' gradients factors per entry,
 //   <dz_n/dW, dz'_m/dW> = (left_n . left'_m) (right_n . right'_m)      (dense)
@@ -52,7 +55,12 @@ class logit_gradients {
   using matrix = typename B::matrix;
   using index_vector = typename B::index_vector;
 
-  /// One parameter's factors (read by nn::per_sample's kernels).
+  /// Names an earlier entry (its index in fill order) whose factor an entry repeats.
+  struct same_as {
+    std::size_t entry;
+  };
+
+  /// One parameter's factors (read by nn::per_sample's kernels through keys(), left(), right()).
   struct entry {
     bool table = false;       ///< rows(): keys and right; dense(): left and right
     index_vector keys;        ///< table row of each logit (tables only)
@@ -63,6 +71,7 @@ class logit_gradients {
     index_t right_cols = 0;   ///< out (1 for ones)
     std::size_t terms = 1;    ///< keys and right rows per logit (propagated tables)
     const matrix* kernel = nullptr;  ///< propagated tables: K, referenced (the model owns it)
+    std::size_t keys_at = 0, left_at = 0, right_at = 0;  ///< the entries that store each factor
   };
 
   /// Starts a fill for a forward of `logits` logits; entries' buffers are kept from call to call.
@@ -87,6 +96,12 @@ class logit_gradients {
     set_factor(right, e.right, e.right_ones, e.right_cols, "right");
   }
 
+  /// As rows(keys, right), with the right factor of an earlier entry (not copied again).
+  void rows(const index_vector& keys, same_as right) {
+    rows(keys, nullptr);
+    share_right(entries_[used_ - 1], right, "rows");
+  }
+
   /// The next parameter is a table read through a fixed linear propagation: dz_n/dT[r] =
   /// sum_t P[keys[n * terms + t], r] right[n * terms + t, :], described by the kernel
   /// K = P_T P_T^T (square over P's nodes; keys index its rows). `kernel` is referenced, not copied:
@@ -109,6 +124,29 @@ class logit_gradients {
     e.right_cols = right.cols();
   }
 
+  /// As propagated_rows(keys, right, terms, kernel) with the keys, right factor and terms of an
+  /// earlier propagated entry (not copied again), through another kernel.
+  void propagated_rows(same_as keys_and_right, const matrix& kernel) {
+    const entry& source = earlier(keys_and_right, "propagated_rows");
+    if (source.kernel == nullptr) {
+      throw config_error("logit_gradients::propagated_rows: entry #" + std::to_string(keys_and_right.entry) +
+                         " is not a propagated table");
+    }
+    if (kernel.rows() != kernel.cols()) throw config_error("logit_gradients::propagated_rows: the kernel must be square");
+    const std::size_t terms = source.terms;
+    const index_t cols = source.right_cols;
+    entry& e = next();
+    e.table = true;
+    e.left_ones = false;
+    e.left_cols = 0;
+    e.terms = terms;
+    e.kernel = &kernel;
+    e.right_ones = false;
+    e.right_cols = cols;
+    e.keys_at = entries_[keys_and_right.entry].keys_at;
+    e.right_at = entries_[keys_and_right.entry].right_at;
+  }
+
   /// The next parameter is a dense in x out matrix: dz_n/dW = left[n, :]^T right[n, :] (nullptr: 1).
   void dense(const matrix* left, const matrix* right) {
     entry& e = next();
@@ -119,10 +157,20 @@ class logit_gradients {
     set_factor(right, e.right, e.right_ones, e.right_cols, "right");
   }
 
+  /// As dense(left, right), with the right factor of an earlier entry (not copied again).
+  void dense(const matrix* left, same_as right) {
+    dense(left, nullptr);
+    share_right(entries_[used_ - 1], right, "dense");
+  }
+
   std::size_t logits() const noexcept { return logits_; }
   /// Entries filled since start().
   std::size_t size() const noexcept { return used_; }
   const entry& operator[](std::size_t i) const { return entries_[i]; }
+  /// Entry i's factors, wherever they are stored (table keys; left and right unless *_ones).
+  const index_vector& keys(std::size_t i) const { return entries_[entries_[i].keys_at].keys; }
+  const matrix& left(std::size_t i) const { return entries_[entries_[i].left_at].left; }
+  const matrix& right(std::size_t i) const { return entries_[entries_[i].right_at].right; }
 
   /// Throws config_error unless there is one entry per parameter of the model, in visit order,
   /// each with the parameter's shape (a table's width, a dense matrix's in x out).
@@ -152,7 +200,33 @@ class logit_gradients {
  private:
   entry& next() {
     if (used_ == entries_.size()) entries_.emplace_back();
-    return entries_[used_++];
+    entry& e = entries_[used_];
+    e.keys_at = e.left_at = e.right_at = used_;
+    ++used_;
+    return e;
+  }
+  const entry& earlier(same_as source, const char* what) const {
+    if (source.entry >= used_) {
+      throw config_error(std::string("logit_gradients::") + what + ": same_as{" + std::to_string(source.entry) +
+                         "} names no earlier entry (" + std::to_string(used_) + " filled)");
+    }
+    return entries_[source.entry];
+  }
+  /// e (the entry just filled) takes the right factor of an earlier one-term entry.
+  void share_right(entry& e, same_as source, const char* what) {
+    const std::size_t at = static_cast<std::size_t>(&e - entries_.data());
+    if (source.entry >= at) {
+      throw config_error(std::string("logit_gradients::") + what + ": same_as{" + std::to_string(source.entry) +
+                         "} names no earlier entry (" + std::to_string(at) + " filled before)");
+    }
+    const entry& from = entries_[source.entry];
+    if (from.terms != 1) {
+      throw config_error(std::string("logit_gradients::") + what + ": entry #" + std::to_string(source.entry) +
+                         " is a propagated table; its right factor has several rows per logit");
+    }
+    e.right_ones = from.right_ones;
+    e.right_cols = from.right_cols;
+    e.right_at = from.right_at;
   }
   void set_factor(const matrix* m, matrix& dst, bool& ones, index_t& cols, const char* side) const {
     ones = m == nullptr;

@@ -136,9 +136,9 @@ void accumulate_sample_gram(const typename B::matrix& ca, const typename B::matr
     const auto lcols = static_cast<std::size_t>(ea.left_cols);
     const auto rcols = static_cast<std::size_t>(ea.right_cols);
     kernels::sample_gram_entry<S, index_t> k{
-        B::ptr(ca), B::ptr(cb), group_size, per, ea.table ? B::ptr(ea.keys) : nullptr,
-        has_left ? B::ptr(ea.left) : nullptr, has_left ? B::ptr(eb.left) : nullptr, lcols,
-        has_right ? B::ptr(ea.right) : nullptr, has_right ? B::ptr(eb.right) : nullptr, rcols, B::ptr(aa),
+        B::ptr(ca), B::ptr(cb), group_size, per, ea.table ? B::ptr(ga.keys(i)) : nullptr,
+        has_left ? B::ptr(ga.left(i)) : nullptr, has_left ? B::ptr(gb.left(i)) : nullptr, lcols,
+        has_right ? B::ptr(ga.right(i)) : nullptr, has_right ? B::ptr(gb.right(i)) : nullptr, rcols, B::ptr(aa),
         B::ptr(ab), B::ptr(bb)};
     if (ea.kernel != nullptr) {
       k.kernel = B::ptr(*ea.kernel);

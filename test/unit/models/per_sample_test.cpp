@@ -624,6 +624,15 @@ DENOISE_TYPED_TEST(factored_path_availability_and_errors, backend_list_double) {
     BOOST_CHECK_THROW(g.require_matches(m, "test"), config_error);  // no entries
     typename B::matrix wrong_rows(2, 3);
     BOOST_CHECK_THROW(g.dense(&wrong_rows, nullptr), config_error);
+    // a shared factor must name an earlier entry of the right kind
+    using same_as = typename nn::logit_gradients<B>::same_as;
+    g.start(batch.pairs.size());
+    BOOST_CHECK_THROW(g.rows(batch.pairs.users, same_as{0}), config_error);  // itself
+    g.start(batch.pairs.size());
+    g.dense(nullptr, nullptr);
+    typename B::matrix square(2, 2);
+    BOOST_CHECK_THROW(g.propagated_rows(same_as{0}, square), config_error);  // not a propagated table
+    BOOST_CHECK_THROW(g.propagated_rows(same_as{3}, square), config_error);  // not filled yet
   }
 }
 
