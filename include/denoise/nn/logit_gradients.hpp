@@ -29,7 +29,9 @@
 //   <dz_n/dT, dz_m/dT> = sum_{t,t'} K[keys_{n,t}, keys_{m,t'}] (right_{n,t} . right_{m,t'})  (propagated)
 // (the identity behind per-example gradient norms: Goodfellow, "Efficient Per-Example Gradient
 // Computations", 2015). The first two hold for a model whose logit n depends on parameters through
-// pair n alone (MF, GMF, NeuMF); the third for a graph model whose propagation is linear and fixed
+// pair n alone (MF, GMF, NeuMF) or through its user's input row (CDAE: the input weights are a
+// dense entry whose left factor is the corrupted input, as wide as the item set); the third for a
+// graph model whose propagation is linear and fixed
 // (LightGCN: K costs nodes^2 memory, once per graph). NGCF's propagation has weights and a
 // nonlinearity: it has no hook, and per_sample uses its brute-force path.
 #pragma once

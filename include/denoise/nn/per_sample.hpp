@@ -15,13 +15,13 @@
 //
 // (d) uses the masks of forward() at both points and leaves the model's values and gradients as
 // it found them (and its workspace holding a forward at theta_a). Two paths, same definition:
-//  - factored, when the model has logit_gradients() (MF, GMF, NeuMF, LightGCN: docs/policies/model.md) and
+//  - factored, when the model has logit_gradients() (MF, GMF, NeuMF, CDAE, LightGCN: docs/policies/model.md) and
 //    the loss is group-local (group_local_loss.hpp: every built-in loss): one replayed forward at
 //    each point and the logit gradients there, each sample's logit coefficients from a few batched
 //    Loss::backward calls, then one kernel per parameter taking the dot products of the factored
 //    per-sample gradients: O(rows a sample touches + dense widths) per sample, no gradient formed;
 //    LightGCN's entries go through its propagation kernels (O(terms^2 · width) per pair);
-//  - brute force otherwise (NGCF, CDAE; LightGCN with L2): each sample's gradient explicitly at
+//  - brute force otherwise (NGCF; LightGCN with L2): each sample's gradient explicitly at
 //    both points, 2 forwards and 2 backwards per sample, O(parameters) each; meant for small batches.
 // per_sample_options::cosines forces either path; both are tested against each other.
 #pragma once
