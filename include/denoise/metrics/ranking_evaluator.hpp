@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <utility>
 #include <vector>
@@ -213,14 +212,7 @@ class ranking_evaluator {
     const auto user = static_cast<std::size_t>(users_[j]);
     float* row = scores_.data() + j * items;
     nan_item_[j] = -1;
-    // A NaN's magnitude bits exceed infinity's: one integer max over the row, which vectorises.
-    std::uint32_t magnitude = 0;
-    for (std::size_t i = 0; i < items; ++i) {
-      std::uint32_t bits;
-      std::memcpy(&bits, row + i, sizeof bits);
-      magnitude = std::max(magnitude, bits & 0x7fffffffu);
-    }
-    if (magnitude > 0x7f800000u) {
+    if (detail::any_nan(row, items)) {
       for (std::size_t i = 0; i < items; ++i) {
         if (std::isnan(row[i])) {
           nan_item_[j] = static_cast<index_t>(i);

@@ -43,6 +43,22 @@ inline std::size_t candidate_capacity(std::size_t k) noexcept { return std::max<
 /// is an elementwise max of consecutive scores into the group maxima, which vectorises).
 constexpr std::size_t top_k_groups = 128;
 
+// A float's bits without the sign: above infinity's (nan_magnitude) exactly when it is NaN.
+// Integer tests, so that loops over a row vectorise where std::isnan would not.
+DENOISE_INLINE std::uint32_t magnitude_bits(float x) noexcept {
+  std::uint32_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  return bits & 0x7fffffffu;
+}
+DENOISE_INLINE bool nan_magnitude(std::uint32_t magnitude) noexcept { return magnitude > 0x7f800000u; }
+
+/// True when one of the n scores is NaN: one integer max over them.
+inline bool any_nan(const float* scores, std::size_t n) noexcept {
+  std::uint32_t largest = 0;
+  for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, magnitude_bits(scores[i]));
+  return nan_magnitude(largest);
+}
+
 // A score as an int32 in the same order: equal scores (-0 and +0 too) get equal keys, a higher
 // score a higher key, and NaN the lowest key of all (below -inf's), so it is never a candidate.
 // Integer operations only (the magnitude with the sign applied), so that loops over it vectorise.
@@ -51,7 +67,7 @@ DENOISE_INLINE std::int32_t order_key(float score) noexcept {
   std::memcpy(&bits, &score, sizeof bits);
   const std::int32_t magnitude = bits & 0x7fffffff;
   const std::int32_t ordered = bits < 0 ? -magnitude : magnitude;
-  return magnitude > 0x7f800000 ? std::numeric_limits<std::int32_t>::min() : ordered;
+  return nan_magnitude(static_cast<std::uint32_t>(magnitude)) ? std::numeric_limits<std::int32_t>::min() : ordered;
 }
 
 // The k-th highest of `count` keys (k <= count), bit by bit from the top: the highest T with at

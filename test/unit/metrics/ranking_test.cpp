@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <string>
@@ -274,6 +276,27 @@ BOOST_AUTO_TEST_CASE(nan_score_names_the_user) {
     BOOST_TEST(e.reason().find("user 1, item 1") != std::string::npos, e.what());
   }
   BOOST_CHECK_THROW(dm::top_k(m, {}, 2), denoise::input_error);
+}
+
+// The NaN test shared by the evaluator's row check and the top-K keys: every NaN (either sign,
+// quiet or signalling payloads) and nothing else, infinities included.
+BOOST_AUTO_TEST_CASE(nan_bit_test_finds_every_nan_and_nothing_else) {
+  namespace dd = denoise::metrics::detail;
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> clean{0.0f, -0.0f, 1.5f, -inf, inf, std::numeric_limits<float>::max(),
+                                 -std::numeric_limits<float>::denorm_min()};
+  BOOST_TEST(!dd::any_nan(clean.data(), clean.size()));
+  BOOST_TEST(!dd::any_nan(clean.data(), 0));
+  for (const float nan : {std::nanf(""), -std::nanf(""), std::numeric_limits<float>::signaling_NaN()}) {
+    for (std::size_t at = 0; at <= clean.size(); ++at) {
+      auto row = clean;
+      row.insert(row.begin() + static_cast<std::ptrdiff_t>(at), nan);
+      BOOST_TEST(dd::any_nan(row.data(), row.size()));
+      BOOST_TEST(dd::order_key(nan) == std::numeric_limits<std::int32_t>::min());
+    }
+  }
+  BOOST_TEST(dd::order_key(-inf) > std::numeric_limits<std::int32_t>::min());
+  BOOST_TEST(dd::order_key(-0.0f) == dd::order_key(0.0f));
 }
 
 BOOST_AUTO_TEST_CASE(bad_views_and_options_are_errors) {
