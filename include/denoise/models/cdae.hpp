@@ -189,8 +189,9 @@ class CDAE {
     out_items_.backward(s->out_items, s->t);
     detail::scale_rows<B>(dlogits, s->wo, s->t);  // d h per pair
     s->dh.resize(s->h.rows(), s->h.cols());
-    B::launch(s->dh.size(), kernels::sum_pairs_per_user<scalar>{B::ptr(s->t), B::ptr(s->groups.offsets),
-                                                                 B::ptr(s->groups.order), B::ptr(s->dh), k});
+    B::launch(block_count(s->dh.rows()), kernels::sum_pairs_per_user<scalar>{B::ptr(s->t), B::ptr(s->groups.offsets),
+                                                                              B::ptr(s->groups.order), B::ptr(s->dh), k},
+              kernels::cdae_column_block);
     s->dz.resize(s->h.rows(), s->h.cols());
     B::launch(s->dz.size(), nn::kernels::activation_backward<scalar, nn::sigmoid_op>{
                                 B::ptr(s->z), B::ptr(s->h), B::ptr(s->dh), B::ptr(s->dz), nn::sigmoid_op{}});
@@ -200,10 +201,10 @@ class CDAE {
     B::launch(s->entry_slot.size(),
               kernels::cdae_entry_slots<scalar>{B::ptr(item_users_), B::ptr(item_user_position_), B::ptr(s->user_slot),
                                                 mask_or_null(*s), B::ptr(s->entry_slot)});
-    B::launch(dw_.size(),
+    B::launch(block_count(dw_.rows()),
               kernels::cdae_input_grad<scalar>{B::ptr(item_offsets_), B::ptr(s->entry_slot), B::ptr(s->dz), B::ptr(dw_),
                                                k, keep_scale(s->corrupt)},
-              static_cast<std::size_t>(k));
+              kernels::cdae_column_block * k);
   }
 
   /// Exact JVP of ws's logits along a direction (parts in visit_parameters order), with the
@@ -216,11 +217,11 @@ class CDAE {
     direction.require_matches(*this, "CDAE::jvp");
     B::gather_rows(direction[0], s->unique, t_v_);
     t_z_.resize(static_cast<index_t>(s->unique.size()), options_.hidden);
-    B::launch(t_z_.size(),
+    B::launch(block_count(t_z_.rows()),
               kernels::cdae_hidden<scalar>{B::ptr(s->unique), B::ptr(user_offsets_), B::ptr(user_item_ids_),
                                            B::ptr(t_v_), B::ptr(direction[2]), B::ptr(direction[1]), mask_or_null(*s),
                                            B::ptr(t_z_), static_cast<std::size_t>(options_.hidden)},
-              static_cast<std::size_t>(options_.hidden));
+              kernels::cdae_column_block * static_cast<std::size_t>(options_.hidden));
     t_h_.resize(t_z_.rows(), t_z_.cols());
     B::launch(t_h_.size(), nn::kernels::activation_backward<scalar, nn::sigmoid_op>{
                                B::ptr(s->z), B::ptr(s->h), B::ptr(t_z_), B::ptr(t_h_), nn::sigmoid_op{}});
@@ -398,11 +399,15 @@ class CDAE {
   /// (each kept row scaled by 1 / (1 - q)) when mask is not null.
   void hidden(const index_vector& rows, const matrix& v_rows, const scalar* mask, matrix& z) {
     z.resize(static_cast<index_t>(rows.size()), options_.hidden);
-    B::launch(z.size(),
+    B::launch(block_count(z.rows()),
               kernels::cdae_hidden<scalar>{B::ptr(rows), B::ptr(user_offsets_), B::ptr(user_item_ids_), B::ptr(v_rows),
                                            B::ptr(b_), B::ptr(w_), mask, B::ptr(z),
                                            static_cast<std::size_t>(options_.hidden)},
-              static_cast<std::size_t>(options_.hidden));
+              kernels::cdae_column_block * static_cast<std::size_t>(options_.hidden));
+  }
+  /// Threads of a row kernel over `rows` rows of hidden width: one per (row, column block).
+  std::size_t block_count(index_t rows) const {
+    return static_cast<std::size_t>(rows) * kernels::cdae_blocks(static_cast<std::size_t>(options_.hidden));
   }
 
   cdae_options options_;
