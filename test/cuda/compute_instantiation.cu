@@ -167,6 +167,7 @@ int run() {
     nn::param_set<B> theta_b;
     theta_b.copy_values(cdae);
     ps.gradient_cosines(theta_b, cosines);
+    ps.backward(labels);  // CDAE::backward: the per-user sums and the input-weight gradient
   }
   // RL policies: Individual and TopK selection, REINFORCE's score on the logits.
   B::matrix probs(64, 2), pl(64, 2), dpl;
