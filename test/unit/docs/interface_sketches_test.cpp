@@ -109,9 +109,11 @@ class MyModel {
   // out.dense(&left, &right) for a dense in x out matrix (dz_n/dW = left[n, :]^T right[n, :]);
   // nullptr stands for a column of ones (a bias: dense(nullptr, &right)), or
   // out.propagated_rows(keys, right, terms, kernel) for a table read through a fixed linear
-  // propagation (LightGCN). nn::has_logit_gradients_v<M> detects it; with it nn::per_sample's
-  // gradient cosines are factored (see below), without it brute force. A model whose hook holds
-  // only in some settings adds bool logit_gradients_available() const (LightGCN: not with L2).
+  // propagation (LightGCN). A factor that repeats an earlier entry's is passed as
+  // logit_gradients<B>::same_as{entry} and not copied again. nn::has_logit_gradients_v<M>
+  // detects it; with it nn::per_sample's gradient cosines are factored (see below), without it
+  // brute force. A model whose hook holds only in some settings adds
+  // bool logit_gradients_available() const (LightGCN: not with L2).
   void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out);
 };
 // [end]
