@@ -362,6 +362,15 @@ class SGDL::State {
     ctx.update();
   }
 
+  // Phase II weighs whole units (a positive with its negatives, or a BPR pair): every unit must
+  // carry the same number of samples.
+  static std::size_t samples_per_unit(std::size_t samples, std::size_t units) {
+    if (units == 0 || samples % units != 0) {
+      throw config_error("sgdl: the batch's samples do not group into its positives", location::of_field("layout"));
+    }
+    return samples / units;
+  }
+
   // w/o DLS: phase II keeps only the batch's memorized positives with all their samples (a BCE
   // unit's negatives, a BPR pair), plain mean loss over the kept samples, as phase I's plain step
   // [ours: the paper's "train on M only", with the trainer's fresh negatives]. Membership is the
@@ -371,10 +380,7 @@ class SGDL::State {
     ctx.forward();
     const auto& ids = ctx.sample_instance();
     const std::size_t units = ctx.layout().groups;
-    if (units == 0 || ids.size() % units != 0) {
-      throw config_error("sgdl: the batch's samples do not group into its positives", location::of_field("layout"));
-    }
-    const std::size_t per = ids.size() / units;
+    const std::size_t per = samples_per_unit(ids.size(), units);
     host_weights_.resize(ids.size());
     std::size_t kept_units = 0;
     for (std::size_t u = 0; u < units; ++u) {
@@ -400,10 +406,7 @@ class SGDL::State {
     ctx.forward();
     const std::size_t samples = ctx.samples();
     const std::size_t units = ctx.layout().groups;
-    if (units == 0 || samples % units != 0) {
-      throw config_error("sgdl: the batch's samples do not group into its positives", location::of_field("layout"));
-    }
-    const std::size_t per = samples / units;
+    const std::size_t per = samples_per_unit(samples, units);
     const auto inv_units = scalar(1) / static_cast<scalar>(units);
     unit_loss_.resize(units);
     B::launch(units, sgdl::kernels::unit_sum<scalar>{B::ptr(ctx.loss()), B::ptr(unit_loss_), per}, per);
