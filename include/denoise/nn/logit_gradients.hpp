@@ -100,8 +100,9 @@ class logit_gradients {
 
   /// As rows(keys, right), with the right factor of an earlier entry (not copied again).
   void rows(const index_vector& keys, same_as right) {
+    const std::size_t from = shareable_right(right, "rows");
     rows(keys, nullptr);
-    share_right(entries_[used_ - 1], right, "rows");
+    take_right(from);
   }
 
   /// The next parameter is a table read through a fixed linear propagation: dz_n/dT[r] =
@@ -161,8 +162,9 @@ class logit_gradients {
 
   /// As dense(left, right), with the right factor of an earlier entry (not copied again).
   void dense(const matrix* left, same_as right) {
+    const std::size_t from = shareable_right(right, "dense");
     dense(left, nullptr);
-    share_right(entries_[used_ - 1], right, "dense");
+    take_right(from);
   }
 
   std::size_t logits() const noexcept { return logits_; }
@@ -214,21 +216,20 @@ class logit_gradients {
     }
     return entries_[source.entry];
   }
-  /// e (the entry just filled) takes the right factor of an earlier one-term entry.
-  void share_right(entry& e, same_as source, const char* what) {
-    const std::size_t at = static_cast<std::size_t>(&e - entries_.data());
-    if (source.entry >= at) {
-      throw config_error(std::string("logit_gradients::") + what + ": same_as{" + std::to_string(source.entry) +
-                         "} names no earlier entry (" + std::to_string(at) + " filled before)");
-    }
-    const entry& from = entries_[source.entry];
-    if (from.terms != 1) {
+  /// The index of an earlier one-term entry whose right factor the next entry may share.
+  std::size_t shareable_right(same_as source, const char* what) const {
+    if (earlier(source, what).terms != 1) {
       throw config_error(std::string("logit_gradients::") + what + ": entry #" + std::to_string(source.entry) +
                          " is a propagated table; its right factor has several rows per logit");
     }
-    e.right_ones = from.right_ones;
-    e.right_cols = from.right_cols;
-    e.right_at = from.right_at;
+    return source.entry;
+  }
+  /// The entry just filled takes entry `from`'s right factor (an index: next() may move entries).
+  void take_right(std::size_t from) {
+    entry& e = entries_[used_ - 1];
+    e.right_ones = entries_[from].right_ones;
+    e.right_cols = entries_[from].right_cols;
+    e.right_at = entries_[from].right_at;
   }
   void set_factor(const matrix* m, matrix& dst, bool& ones, index_t& cols, const char* side) const {
     ones = m == nullptr;

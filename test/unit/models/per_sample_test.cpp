@@ -633,6 +633,24 @@ DENOISE_TYPED_TEST(factored_path_availability_and_errors, backend_list_double) {
     typename B::matrix square(2, 2);
     BOOST_CHECK_THROW(g.propagated_rows(same_as{0}, square), config_error);  // not a propagated table
     BOOST_CHECK_THROW(g.propagated_rows(same_as{3}, square), config_error);  // not filled yet
+    // a propagated table's right factor has `terms` rows per logit: a one-term entry cannot share it
+    const std::size_t n = batch.pairs.size();
+    typename B::index_vector two_terms;
+    B::from_host(std::vector<index_t>(2 * n, 0), two_terms);
+    typename B::matrix right_two(static_cast<index_t>(2 * n), 3);
+    g.start(n);
+    g.propagated_rows(two_terms, right_two, 2, square);
+    BOOST_CHECK_THROW(g.rows(batch.pairs.users, same_as{0}), config_error);
+    BOOST_CHECK_THROW(g.dense(nullptr, same_as{0}), config_error);
+    BOOST_CHECK_EQUAL(g.size(), 1u);  // a refused share adds no entry
+    // an accepted share takes the source's right factor without a copy
+    typename B::matrix right_one(static_cast<index_t>(n), 3);
+    g.start(n);
+    g.rows(batch.pairs.users, &right_one);
+    g.dense(nullptr, same_as{0});
+    BOOST_CHECK_EQUAL(g[1].right_at, 0u);
+    BOOST_CHECK_EQUAL(g[1].right_cols, 3);
+    BOOST_CHECK(g[1].right_ones == false);
   }
 }
 
