@@ -396,6 +396,30 @@ run_result run_sgdl(const planted& p, sg::sgdl_options o, std::size_t epochs, bo
   return r;
 }
 
+/// A GMF + BCE run (two negatives per positive) on the planted data; the model and the SGDL method
+/// stay for the test to read after the fit.
+struct sgdl_gmf_bce {
+  using Model = dn::models::GMF<BF>;
+  sgdl_gmf_bce(const planted& p, const sg::sgdl_options& o, std::size_t epochs, double lr)
+      : model(p.data.interactions.n_users(), p.data.interactions.n_items(), {8}, 2), sgdl(p.data.interactions, o) {
+    auto options = run_options(epochs);
+    options.negatives = 2;
+    dn::train::Trainer<Model, dn::losses::BCE, dn::methods::SGDL> trainer(model, dn::nn::Adam<BF>({lr}), sgdl,
+                                                                          options);
+    dn::data::UniformNegativeSampler sampler(p.data.interactions);
+    fit = trainer.fit(p.data.interactions, sampler, nullptr);
+    final_lr = trainer.optimizer().options().lr;
+    optimizer_steps = trainer.optimizer().steps();
+  }
+  const sg::sgdl_report& report() const { return *sgdl.report(); }
+
+  Model model;
+  dn::methods::SGDL sgdl;
+  dn::train::fit_result fit;
+  double final_lr = 0;
+  std::size_t optimizer_steps = 0;
+};
+
 BOOST_AUTO_TEST_CASE(phase_two_weighs_noisy_positives_lower_than_clean_ones) {
   const planted p;
   sg::sgdl_options o;
@@ -500,28 +524,21 @@ BOOST_AUTO_TEST_CASE(control_keeps_psi_at_its_initialisation) {
 // phase I, optimizers recreated every phase-II epoch) with the MLP scheduler, on a BCE model.
 BOOST_AUTO_TEST_CASE(code_profile_with_the_mlp_scheduler_on_gmf_with_bce) {
   const planted p;
-  using Model = dn::models::GMF<BF>;
-  Model model(p.data.interactions.n_users(), p.data.interactions.n_items(), {8}, 2);
   auto o = sg::sgdl_options::code();
   o.history = 2;
   o.max_phase1_epochs = 2;
   o.scheduler = sg::scheduler_kind::mlp;
   o.scheduler_hidden = 8;
-  dn::methods::SGDL sgdl(p.data.interactions, o);
-  auto options = run_options(4);
-  options.negatives = 2;
-  dn::train::Trainer<Model, dn::losses::BCE, dn::methods::SGDL> trainer(model, dn::nn::Adam<BF>({0.005}), sgdl,
-                                                                        options);
-  dn::data::UniformNegativeSampler sampler(p.data.interactions);
-  const auto fit = trainer.fit(p.data.interactions, sampler, nullptr);
-  const auto& report = *sgdl.report();
+  const sgdl_gmf_bce run(p, o, 4, 0.005);
+  const auto& fit = run.fit;
+  const auto& report = run.report();
   // here the criterion is met at once: per-user normalisation puts sigma_hat high
   BOOST_TEST(report.switch_epoch == 1u);
   BOOST_TEST(report.epochs[0].memorized_share >= 1.0 - report.epochs[0].noise_rate);
   std::printf("sgdl code profile, GMF/BCE: switch %zu sigma %.4f share %.4f\n", report.switch_epoch,
               report.epochs[0].noise_rate, report.epochs[0].memorized_share);
-  BOOST_TEST(trainer.optimizer().options().lr == 0.005);  // phase II runs at the optimizer's lr
-  BOOST_TEST(trainer.optimizer().steps() > 0u);
+  BOOST_TEST(run.final_lr == 0.005);  // phase II runs at the optimizer's lr
+  BOOST_TEST(run.optimizer_steps > 0u);
   BOOST_REQUIRE(report.epochs.size() == 4u);
   BOOST_TEST(std::isfinite(report.epochs[0].noise_rate));
   BOOST_TEST(std::isfinite(report.epochs[3].meta_loss));
@@ -535,19 +552,12 @@ BOOST_AUTO_TEST_CASE(code_profile_with_the_mlp_scheduler_on_gmf_with_bce) {
 // kept negatives 0.20 loss and 0.10 mean probability after 6 phase-II epochs, dropped 0.001 and 0.32.
 BOOST_AUTO_TEST_CASE(without_dls_on_bce_keeps_the_negatives_of_memorized_positives) {
   const planted p;
-  using Model = dn::models::GMF<BF>;
-  Model model(p.data.interactions.n_users(), p.data.interactions.n_items(), {8}, 2);
   sg::sgdl_options o;
   o.variant = sg::sgdl_variant::without_dls;
   o.max_phase1_epochs = 3;
-  dn::methods::SGDL sgdl(p.data.interactions, o);
-  auto options = run_options(9);
-  options.negatives = 2;
-  dn::train::Trainer<Model, dn::losses::BCE, dn::methods::SGDL> trainer(model, dn::nn::Adam<BF>({0.01}), sgdl,
-                                                                        options);
-  dn::data::UniformNegativeSampler sampler(p.data.interactions);
-  const auto fit = trainer.fit(p.data.interactions, sampler, nullptr);
-  const auto& report = *sgdl.report();
+  sgdl_gmf_bce run(p, o, 9, 0.01);  // not const: scoring uses the model's workspace
+  const auto& fit = run.fit;
+  const auto& report = run.report();
   BOOST_REQUIRE(report.switch_epoch > 0u);
   BOOST_REQUIRE(report.switch_epoch + 3 <= fit.history.size());
   const double before = fit.history[report.switch_epoch - 1].train_loss;
@@ -561,7 +571,7 @@ BOOST_AUTO_TEST_CASE(without_dls_on_bce_keeps_the_negatives_of_memorized_positiv
   BF::index_vector user_ids;
   BF::from_host(users, user_ids);
   BF::matrix scores;
-  model.score(user_ids, scores);
+  run.model.score(user_ids, scores);
   std::vector<float> all;
   BF::to_host(scores, all);
   const auto n_items = static_cast<std::size_t>(p.data.interactions.n_items());
