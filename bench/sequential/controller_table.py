@@ -11,8 +11,8 @@ Runs are paired by seed; a method whose seeds differ from normal's is an error.
 """
 import argparse
 import json
-import math
 import os
+import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -23,10 +23,7 @@ COLUMNS = [("P@10", "precision@10"), ("R@10", "recall@10"), ("NDCG@10", "ndcg@10
 
 
 def mean_std(values):
-    n = len(values)
-    mean = sum(values) / n
-    std = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
-    return mean, std
+    return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
 def selected_weights(run):
