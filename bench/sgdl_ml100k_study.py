@@ -30,7 +30,8 @@ Settings [ours where SGDL's paper is silent or its code was not followed]:
   - T-CE (NeuMF, CDAE): eps_max and eps_N from the grids below on validation (seed 1);
   - SGDL (SGDL_VARIANTS below): the paper profile at Normal's learning rate, the code profile and the
     control at the code's phase-II rate 5e-4, each profile's own defaults otherwise (phase I switches
-    at |M| >= (1 - sigma)|D| or after 50 epochs); validated every 5 phase-II epochs on the same
+    at |M| >= (1 - sigma)|D| or after 50 epochs), LightGCN's without L2 (SGDL_MODEL_FLAGS); validated
+    every 5 phase-II epochs on the same
     NDCG@20 as every other row, patience 8 validations (SGDL's code); p against Normal's runs of the
     same seeds (bench/paired_test.py).
 Every candidate's validation NDCG@20 and every choice go to <out-dir>/selection.json; the table
@@ -83,6 +84,11 @@ SGDL_VARIANTS = {
                          ["--sgdl-profile", "code", "--sgdl-variant", "without-dls", "--lr", "0.0005"]),
 }
 SGDL_PATIENCE = "8"
+# Flags of a model's SGDL rows that differ from its Normal row. LightGCN's SGDL rows train without
+# L2, as SGDL's code does (ALGORITHMS.md §2: "L2: none [code; paper silent]"); with LightGCN's batch
+# L2 (outside the logits) the per-sample gradient cosines would also take the brute-force path,
+# about 2,400 s per phase-II epoch instead of about 2 s.
+SGDL_MODEL_FLAGS = {"lightgcn": ["--l2", "0"]}
 
 
 def with_flags(args, overrides):
@@ -162,7 +168,7 @@ def main():
         for variant in [v for v in a.sgdl.split(",") if v]:
             label, flags = SGDL_VARIANTS[variant]
             args = with_flags(base + ["--lr", lr, "--methods", "sgdl", "--repeat", str(a.seeds)],
-                              ["--patience", SGDL_PATIENCE] + flags)
+                              ["--patience", SGDL_PATIENCE] + SGDL_MODEL_FLAGS.get(model, []) + flags)
             r = run_cli(a.cli, args, os.path.join(a.out_dir, f"{model}_sgdl_{variant}.json"))
             runs = sorted(r["runs"], key=lambda run: run["seed"])
             _, _, pv = paired_t_test([run["test"]["recall@20"] for run in runs],
