@@ -31,9 +31,8 @@ Settings [ours where SGDL's paper is silent or its code was not followed]:
   - SGDL (SGDL_VARIANTS below): the paper profile at Normal's learning rate, the code profile and the
     control at the code's phase-II rate 5e-4, each profile's own defaults otherwise (phase I switches
     at |M| >= (1 - sigma)|D| or after 50 epochs), LightGCN's without L2 (SGDL_MODEL_FLAGS); validated
-    every 5 phase-II epochs on the same
-    NDCG@20 as every other row, patience 8 validations (SGDL's code); p against Normal's runs of the
-    same seeds (bench/paired_test.py).
+    every 5 phase-II epochs on the same NDCG@20 as every other row, patience 8 validations (SGDL's
+    code); p against Normal's runs of the same seeds (bench/paired_test.py).
 Every candidate's validation NDCG@20 and every choice go to <out-dir>/selection.json; the table
 goes between the --section markers of --readme (or stdout with -).
 """
