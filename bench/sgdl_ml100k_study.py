@@ -86,7 +86,7 @@ SGDL_PATIENCE = "8"
 # Flags of a model's SGDL rows that differ from its Normal row. LightGCN's SGDL rows train without
 # L2, as SGDL's code does (ALGORITHMS.md §2: "L2: none [code; paper silent]"); with LightGCN's batch
 # L2 (outside the logits) the per-sample gradient cosines would also take the brute-force path,
-# about 2,400 s per phase-II epoch instead of about 2 s.
+# about 2,400 s per phase-II epoch instead of 3-6 s (bench/graph/README.md, LightGCN).
 SGDL_MODEL_FLAGS = {"lightgcn": ["--l2", "0"]}
 
 
