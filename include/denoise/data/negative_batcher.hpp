@@ -15,6 +15,7 @@
 
 #include "../core/error.hpp"
 #include "../core/random.hpp"
+#include "../core/span.hpp"
 #include "../core/static_checks.hpp"
 #include "batch.hpp"
 #include "batcher.hpp"
@@ -26,6 +27,10 @@ namespace data {
 namespace detail {
 template <class S>
 using sample_expr = decltype(std::declval<const S&>().sample(index_t(0), std::declval<random::rng&>()));
+// Optional: one negative per user of a span, the same draws as sample() in turn (faster in bulk).
+template <class S>
+using bulk_sample_expr = decltype(std::declval<const S&>().sample(
+    std::declval<span<const index_t>>(), std::declval<span<index_t>>(), std::declval<random::rng&>()));
 }  // namespace detail
 
 template <class Sampler>
@@ -72,10 +77,12 @@ class NegativeBatcher {
     if (position_ >= rows_.size()) return false;
     const std::size_t stop = std::min(rows_.size(), position_ + batch_);
     out.reserve((stop - position_) * (k_ + 1));
+    draw_negatives(stop);
+    const index_t* negative = negatives_.data();
     for (std::size_t p = position_; p < stop; ++p) {
       const positive_row& r = rows_[p];
       out.push(r.user, r.item, r.label, r.instance);
-      for (std::size_t k = 0; k < k_; ++k) out.push(r.user, sampler_->sample(r.user, rng_), 0.0f, -1);
+      for (std::size_t k = 0; k < k_; ++k) out.push(r.user, *negative++, 0.0f, -1);
     }
     position_ = stop;
     return true;
@@ -87,12 +94,13 @@ class NegativeBatcher {
     if (position_ >= rows_.size()) return false;
     const std::size_t stop = std::min(rows_.size(), position_ + batch_);
     out.reserve((stop - position_) * k_);
+    draw_negatives(stop);
+    out.negative_buffer.assign(negatives_.begin(), negatives_.end());
     for (std::size_t p = position_; p < stop; ++p) {
       const positive_row& r = rows_[p];
       for (std::size_t k = 0; k < k_; ++k) {
         out.user_buffer.push_back(r.user);
         out.positive_buffer.push_back(r.item);
-        out.negative_buffer.push_back(sampler_->sample(r.user, rng_));
         out.instance_buffer.push_back(r.instance);
       }
     }
@@ -101,6 +109,19 @@ class NegativeBatcher {
   }
 
  private:
+  // negatives_ = k_ negatives for each positive of rows_[position_, stop), in the order the
+  // batches list them: the same stream of draws whether the sampler works in bulk or one by one.
+  void draw_negatives(std::size_t stop) {
+    owners_.clear();
+    for (std::size_t p = position_; p < stop; ++p) owners_.insert(owners_.end(), k_, rows_[p].user);
+    negatives_.resize(owners_.size());
+    if constexpr (traits::is_detected_v<detail::bulk_sample_expr, Sampler>) {
+      sampler_->sample(span<const index_t>(owners_), span<index_t>(negatives_), rng_);
+    } else {
+      for (std::size_t n = 0; n < owners_.size(); ++n) negatives_[n] = sampler_->sample(owners_[n], rng_);
+    }
+  }
+
   const Sampler* sampler_;
   std::size_t batch_, k_;
   Order order_;
@@ -113,6 +134,7 @@ class NegativeBatcher {
     offset_t instance;
   };
   std::vector<positive_row> positives_, rows_;
+  std::vector<index_t> owners_, negatives_;  // the batch's negatives and the user each is for
   std::size_t position_ = 0;
   random::rng rng_;
 };

@@ -7,7 +7,10 @@
 // and the same cost for a dense user as for a sparse one.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -55,21 +58,67 @@ class UniformNegativeSampler {
   }
 
   /// One negative for `user`. A user who has interacted with every item is a config_error.
-  index_t sample(index_t user, random::rng& g) const {
+  index_t sample(index_t user, random::rng& g) const { return nth_negative(user, draw_rank(user, g)); }
+
+  /// One negative per entry of `users`, written to `out` (same size): the same items as calling
+  /// sample() on each user in turn with `g`. The draws come first, in order; then the binary
+  /// searches run in interleaved groups, so that the dependent loads of several searches are in
+  /// flight at once (one search alone waits on each of its loads in turn).
+  void sample(span<const index_t> users, span<index_t> out, random::rng& g) const {
+    if (out.size() != users.size())
+      throw config_error("sample: " + std::to_string(users.size()) + " users but room for " +
+                             std::to_string(out.size()) + " negatives",
+                         location::of_field("out"));
+    for (std::size_t k = 0; k < users.size(); ++k) out[k] = draw_rank(users[k], g);
+    for (std::size_t k0 = 0; k0 < users.size(); k0 += lanes) {
+      const std::size_t m = std::min(lanes, users.size() - k0);
+      nth_negatives(users.subspan(k0, m), out.subspan(k0, m));
+    }
+  }
+
+ private:
+  static constexpr std::size_t lanes = 16;
+
+  // ranks[l] = nth_negative(users[l], ranks[l]) for up to `lanes` users, searched in lockstep. Each
+  // lane runs the branch-free form "base += half while p[base + half] - (base + half) <= r": a lane
+  // whose range is down to one element keeps re-reading it without moving, so every lane can take
+  // as many steps as the longest one needs.
+  void nth_negatives(span<const index_t> users, span<index_t> ranks) const {
+    static const index_t none[1] = {std::numeric_limits<index_t>::max()};  // a user without positives
+    const index_t* row[lanes];
+    std::size_t base[lanes], len[lanes];
+    std::size_t longest = 1;
+    const std::size_t m = users.size();
+    for (std::size_t l = 0; l < m; ++l) {
+      const span<const index_t> p = positives_.row(static_cast<std::size_t>(users[l]));
+      row[l] = p.empty() ? none : p.data();
+      len[l] = p.empty() ? 1 : p.size();
+      base[l] = 0;
+      longest = std::max(longest, len[l]);
+    }
+    for (; longest > 1; longest -= longest / 2) {
+      for (std::size_t l = 0; l < m; ++l) {
+        const std::size_t half = len[l] / 2, probe = base[l] + half;
+        base[l] = row[l][probe] - static_cast<index_t>(probe) <= ranks[l] ? probe : base[l];
+        len[l] -= half;
+      }
+    }
+    for (std::size_t l = 0; l < m; ++l) {
+      const bool at_or_below = row[l][base[l]] - static_cast<index_t>(base[l]) <= ranks[l];
+      ranks[l] += static_cast<index_t>(base[l] + (at_or_below ? 1 : 0));
+    }
+  }
+
+  // The rank r of sample(user)'s negative among the user's non-positives, uniform in [0, n_negatives).
+  index_t draw_rank(index_t user, random::rng& g) const {
     check_user(user);
     const index_t available = n_negatives(user);
     if (available <= 0)
       throw config_error("user " + std::to_string(user) + " has no item left to sample as a negative",
                          location::of_field("user"));
-    return nth_negative(user, static_cast<index_t>(g.uniform_index(static_cast<std::uint64_t>(available))));
+    return static_cast<index_t>(g.uniform_index(static_cast<std::uint64_t>(available)));
   }
 
-  /// One negative per entry of `users`, written to `out` (same size).
-  void sample(span<const index_t> users, span<index_t> out, random::rng& g) const {
-    for (std::size_t k = 0; k < users.size(); ++k) out[k] = sample(users[k], g);
-  }
-
- private:
   void check_user(index_t user) const {
     if (user < 0 || static_cast<std::size_t>(user) >= positives_.rows())
       throw config_error("user " + std::to_string(user) + " out of range", location::of_field("user"));

@@ -103,6 +103,24 @@ BOOST_AUTO_TEST_CASE(uniform_is_reproducible_and_rejects_full_users) {
   BOOST_CHECK_THROW(s.sample(7, a), denoise::config_error);
 }
 
+BOOST_AUTO_TEST_CASE(uniform_bulk_sampling_draws_what_one_by_one_sampling_draws) {
+  // Users of every size in one call (dense with 3 negatives, sparse, empty, half), in runs longer
+  // and shorter than the interleaved group of 16: the bulk searches must land on the same items
+  // as sample(user) in turn (the dense user's draws cover all of its ranks).
+  const auto d = dense_and_sparse(300);
+  const dd::UniformNegativeSampler s(d);
+  denoise::random::rng pick(5), a(21), b(21);
+  for (std::size_t n : {std::size_t(1), std::size_t(15), std::size_t(16), std::size_t(17), std::size_t(1000)}) {
+    std::vector<index_t> users(n), bulk(n), single(n);
+    for (auto& u : users) u = static_cast<index_t>(pick.uniform_index(4));
+    s.sample(users, bulk, a);
+    for (std::size_t k = 0; k < n; ++k) single[k] = s.sample(users[k], b);
+    BOOST_TEST(bulk == single, boost::test_tools::per_element());
+  }
+  std::vector<index_t> users(3, 1), short_out(2);
+  BOOST_CHECK_THROW(s.sample(users, short_out, a), denoise::config_error);
+}
+
 BOOST_AUTO_TEST_CASE(alias_table_matches_weights) {
   const std::vector<double> w{1, 0, 3, 6, 0.5, 9.5};
   const dd::AliasTable t(w);
