@@ -7,6 +7,7 @@
 // on Windows write one; it would otherwise stick to the first field or header name).
 #pragma once
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -105,10 +106,15 @@ class line_reader {
     end_ = keep;
     check_length(keep);  // the partial line alone is already too long
     if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+    errno = 0;
     const std::size_t got = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_);
     if (got == 0) {
-      if (std::ferror(file_))
-        throw io_error("read error after line " + std::to_string(line_), location::in_file(name_));
+      if (std::ferror(file_)) {
+        // The system's reason, e.g. "Is a directory" (fopen opens a directory; the read fails).
+        const int cause = errno;
+        throw io_error("read error after line " + std::to_string(line_) + (cause ? ": " + std::string(std::strerror(cause)) : ""),
+                       location::in_file(name_));
+      }
       eof_ = true;
     }
     end_ += got;
