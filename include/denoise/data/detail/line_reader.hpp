@@ -112,8 +112,8 @@ class line_reader {
       if (std::ferror(file_)) {
         // The system's reason, e.g. "Is a directory" (fopen opens a directory; the read fails).
         const int cause = errno;
-        throw io_error("read error after line " + std::to_string(line_) + (cause ? ": " + std::string(std::strerror(cause)) : ""),
-                       location::in_file(name_));
+        const std::string why = cause ? ": " + std::string(std::strerror(cause)) : std::string();
+        throw io_error("read error after line " + std::to_string(line_) + why, location::in_file(name_));
       }
       eof_ = true;
     }
