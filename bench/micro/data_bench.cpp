@@ -107,6 +107,22 @@ void BM_uniform_negatives(benchmark::State& state) {
 }
 BENCHMARK(BM_uniform_negatives)->Arg(0)->Arg(1);
 
+// The same draws one sample() call at a time: what NegativeBatcher did before the bulk form
+// (one binary search at a time, each waiting on its own dependent loads).
+void BM_uniform_negatives_one_by_one(benchmark::State& state) {
+  const auto& d = sampling_data(state.range(0) != 0);
+  const dd::UniformNegativeSampler s(d);
+  denoise::random::rng g(1, "bench");
+  std::vector<denoise::index_t> users(4096), out(4096);
+  for (auto& u : users) u = static_cast<denoise::index_t>(g.uniform_index(static_cast<std::uint64_t>(d.n_users())));
+  for (auto _ : state) {
+    for (std::size_t k = 0; k < users.size(); ++k) out[k] = s.sample(users[k], g);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 4096);
+}
+BENCHMARK(BM_uniform_negatives_one_by_one)->Arg(0)->Arg(1);
+
 void BM_popularity_negatives(benchmark::State& state) {
   const auto& d = sampling_data(state.range(0) != 0);
   const dd::PopularityNegativeSampler s(d);
