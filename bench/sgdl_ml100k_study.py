@@ -85,11 +85,12 @@ SGDL_VARIANTS = {
                          ["--sgdl-profile", "code", "--sgdl-variant", "without-dls", "--lr", "0.0005"]),
 }
 SGDL_PATIENCE = "8"
-# Flags of a model's SGDL rows that differ from its Normal row. LightGCN's SGDL rows train without
-# L2, as SGDL's code does (ALGORITHMS.md §2: "L2: none [code; paper silent]"); with LightGCN's batch
-# L2 (outside the logits) the per-sample gradient cosines would also take the brute-force path,
-# about 2,400 s per phase-II epoch instead of 3-6 s (bench/graph/README.md, LightGCN).
-SGDL_MODEL_FLAGS = {"lightgcn": ["--l2", "0"]}
+# Flags of a model's SGDL rows that differ from its Normal row. The graph models' SGDL rows train
+# without L2, as SGDL's code does (ALGORITHMS.md §2: "L2: none [code; paper silent]"; NeuMF and CDAE
+# have none anyway); with LightGCN's batch L2 (outside the logits) its per-sample gradient cosines
+# would also take the brute-force path, about 2,400 s per phase-II epoch instead of 3-6 s
+# (bench/graph/README.md, LightGCN).
+SGDL_MODEL_FLAGS = {"lightgcn": ["--l2", "0"], "ngcf": ["--l2", "0"]}
 
 
 def with_flags(args, overrides):
