@@ -32,7 +32,7 @@ Settings [ours where SGDL's paper is silent or its code was not followed]:
     T-CE on LightGCN and NGCF too; its runs are a separate CLI call, paired with Normal's by seed;
   - SGDL (SGDL_VARIANTS below): the paper profile at Normal's learning rate, the code profile and the
     control at the code's phase-II rate 5e-4, each profile's own defaults otherwise (phase I switches
-    at |M| >= (1 - sigma)|D| or after 50 epochs), LightGCN's without L2 (SGDL_MODEL_FLAGS); validated
+    at |M| >= (1 - sigma)|D| or after 50 epochs), the graph models' without L2 (SGDL_MODEL_FLAGS); validated
     every 5 phase-II epochs on the same NDCG@20 as every other row, patience 8 validations (SGDL's
     code); p against Normal's runs of the same seeds (bench/paired_test.py).
 Every candidate's validation NDCG@20 and every choice go to <out-dir>/selection.json; the table
@@ -145,6 +145,7 @@ def main():
         rows.append(f"| {model} | normal (lr {lr}) | {fmt(s, 'recall@5')} | {fmt(s, 'ndcg@5')} | "
                     f"{fmt(s, 'recall@20')} | {fmt(s, 'ndcg@20')} | – | {min(best)}–{max(best)} | "
                     f"{PAPER[model][0]:.4f} / {PAPER[model][1]:.4f} |")
+        normal_recall = {run["seed"]: run["test"]["recall@20"] for run in normal_runs}
         if model in TCE_MODELS:
             for rate, ramp in itertools.product(DROP_RATES, DROP_RAMPS):
                 r = run_cli(a.cli, base + ["--lr", lr, "--methods", "t-ce", "--drop-rate", rate, "--drop-ramp", ramp,
@@ -158,13 +159,13 @@ def main():
                                        "--drop-ramp", ramp], os.path.join(a.out_dir, f"{model}_tce_final.json"))
             runs = sorted(r["runs"], key=lambda run: run["seed"])
             _, _, pv = paired_t_test([run["test"]["recall@20"] for run in runs],
-                                     [run["test"]["recall@20"] for run in normal_runs])
+                                     [normal_recall[run["seed"]] for run in runs])
             s = r["summary"]["t-ce"]
             best = [run["best_epoch"] for run in runs]
             paper = f"{PAPER_TCE[model]:.4f} / –" if model in PAPER_TCE else "–"
             rows.append(f"|  | t-ce (ε_max {rate}, ε_N {ramp}) | {fmt(s, 'recall@5')} | {fmt(s, 'ndcg@5')} | "
-                        f"{fmt(s, 'recall@20')} | {fmt(s, 'ndcg@20')} | {pv:.3g} | {min(best)}–{max(best)} | {paper} |")
-        normal_recall = {run["seed"]: run["test"]["recall@20"] for run in normal_runs}
+                        f"{fmt(s, 'recall@20')} | {fmt(s, 'ndcg@20')} | {pv:.3g} | {min(best)}–{max(best)} | "
+                        f"{paper} |")
         for variant in [v for v in a.sgdl.split(",") if v]:
             label, flags = SGDL_VARIANTS[variant]
             args = with_flags(base + ["--lr", lr, "--methods", "sgdl", "--repeat", str(a.seeds)],
