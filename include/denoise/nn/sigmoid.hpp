@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "../core/fast_math.hpp"
 #include "../core/macros.hpp"
 #include "activation.hpp"
 
@@ -10,11 +11,13 @@ namespace denoise {
 namespace nn {
 
 struct sigmoid_op {
+  /// With t = e^-|x| (never overflows): 1 / (1 + t) for x >= 0, t / (1 + t) below. One exp and
+  /// no branch, so loops over it vectorize; float takes math::fast_exp (libm's expf is a scalar
+  /// call), double libm's exp.
   template <class T>
   DENOISE_HOST_DEVICE T value(T x) const {
-    if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
-    const T e = std::exp(x);
-    return e / (T(1) + e);
+    const T t = math::fast_exp(x < T(0) ? x : -x);
+    return (x >= T(0) ? T(1) : t) / (T(1) + t);
   }
   template <class T>
   DENOISE_HOST_DEVICE T derivative(T, T y) const {

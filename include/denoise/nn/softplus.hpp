@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "../core/fast_math.hpp"
 #include "../core/macros.hpp"
 #include "activation.hpp"
 #include "sigmoid.hpp"
@@ -11,10 +12,10 @@ namespace denoise {
 namespace nn {
 
 struct softplus_op {
+  /// float: math::fast_exp and math::fast_log1p (vectorizable; libm's are scalar calls); double: libm.
   template <class T>
   DENOISE_HOST_DEVICE T value(T x) const {
-    const T ax = x < T(0) ? -x : x;
-    return (x > T(0) ? x : T(0)) + std::log1p(std::exp(-ax));
+    return (x > T(0) ? x : T(0)) + math::fast_log1p(math::fast_exp(x < T(0) ? x : -x));
   }
   template <class T>
   DENOISE_HOST_DEVICE T derivative(T x, T) const {

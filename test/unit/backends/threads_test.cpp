@@ -176,10 +176,12 @@ DENOISE_TYPED_TEST(same_bits_serial_and_parallel_at_any_thread_count, denoise::t
   BOOST_TEST(serial_one == parallel_two, boost::test_tools::per_element());
 }
 
-// A 16-row table takes the counting plan, a 100,000-row one the key sort: the same touched rows
-// and the same sums in source order.
+// A 16-row table takes the direct loop on one thread (or below the grain) and the counting plan
+// in a parallel region, a 100,000-row one the key sort: the same touched rows and the same sums in
+// source order.
 DENOISE_TYPED_TEST(scatter_add_plans_agree, denoise::test::backend_list_double) {
   using B = TestType;
+  const restore_settings restore;
   std::vector<index_t> rows(500);
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<index_t>((i * 7 + i / 3) % 13 + 2);
   typename B::index_vector idx;
@@ -192,8 +194,17 @@ DENOISE_TYPED_TEST(scatter_add_plans_agree, denoise::test::backend_list_double) 
   typename B::scatter_workspace ws;
   B::scatter_add_rows(small, idx, src, touched_small, ws);
   B::scatter_add_rows(large, idx, src, touched_large, ws);  // the same workspace, reused
+  typename B::matrix counted(16, 5);
+  B::fill(counted, 0.5);
+  typename B::index_vector touched_counted;
+  threads::set(2);
+  threads::set_grain(1);
+  B::scatter_add_rows(counted, idx, src, touched_counted, ws);
+  threads::set_grain(0);
   const auto ts = host_vec<B>(touched_small), tl = host_vec<B>(touched_large);
   BOOST_TEST(ts == tl, boost::test_tools::per_element());
+  BOOST_TEST(ts == host_vec<B>(touched_counted), boost::test_tools::per_element());
+  BOOST_TEST(host<B>(small) == host<B>(counted), boost::test_tools::per_element());
   BOOST_TEST(ts.size() == 13u);
   BOOST_TEST(ts.front() == 2);
   const auto hs = host<B>(small), hl = host<B>(large), hsrc = host<B>(src);

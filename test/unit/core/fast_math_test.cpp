@@ -81,7 +81,27 @@ BOOST_AUTO_TEST_CASE(exp_flushes_underflow_to_zero_and_keeps_inf_and_nan) {
   BOOST_TEST(relative_error(dm::fast_exp(88.7f), std::exp(static_cast<double>(88.7f))) < 4e-7);
 }
 
+// Every exponent from 2^-126 to 2^100 (random mantissas), where 1 + x rounds to 1 (the answer is x)
+// and where it is far from 1, plus 0.
+BOOST_AUTO_TEST_CASE(log1p_is_within_five_ten_millionths_over_the_non_negative_floats) {
+  const denoise::random::counter_stream stream(7);
+  double worst = 0.0;
+  std::uint64_t n = 0;
+  for (std::uint32_t exponent = 1; exponent < 227; ++exponent) {
+    for (int i = 0; i < 20000; ++i) {
+      const auto mantissa = static_cast<std::uint32_t>(stream.bits(n++) >> 41);
+      const float x = from_bits(exponent << 23 | mantissa);
+      worst = std::max(worst, relative_error(dm::fast_log1p(x), std::log1p(static_cast<double>(x))));
+    }
+  }
+  BOOST_TEST_MESSAGE("fast_log1p worst relative error " << worst);
+  BOOST_TEST(worst < 5e-7);
+  BOOST_TEST(dm::fast_log1p(0.0f) == 0.0f);
+  BOOST_TEST(dm::fast_log1p(1e-9f) == 1e-9f);
+}
+
 BOOST_AUTO_TEST_CASE(double_arguments_are_libm) {
+  BOOST_TEST(dm::fast_log1p(0.3) == std::log1p(0.3));
   BOOST_TEST(dm::fast_log(0.3) == std::log(0.3));
   BOOST_TEST(dm::fast_exp(-12.5) == std::exp(-12.5));
 }

@@ -5,6 +5,7 @@
 #include <denoise/losses/losses.hpp>
 #include <denoise/losses/static_checks.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -170,6 +171,54 @@ DENOISE_TYPED_TEST(extreme_logits_stay_finite, backend_list_double) {
   for (double d : host<B>(dz)) BOOST_TEST(std::isfinite(d));
   dl::SampledSoftmax::forward<B>(z, y, dl::layout{2, 2}, loss, pred, pos);
   for (double v : host<B>(loss)) BOOST_TEST(std::isfinite(v));
+}
+
+// Float BCE takes the vectorizable exp/log1p of core/fast_math.hpp: loss, prediction and gradient
+// against double-precision libm values over logits from -100 to 100 (and +-1000), both labels.
+DENOISE_TYPED_TEST(float_bce_matches_double_precision_libm, denoise::test::backend_list_float) {
+  using B = TestType;
+  std::vector<float> zs, ys, ws;
+  for (int k = -10000; k <= 10000; ++k) {
+    for (float label : {0.0f, 1.0f}) {
+      zs.push_back(static_cast<float>(k) * 0.01f);
+      ys.push_back(label);
+      ws.push_back(1.0f);
+    }
+  }
+  for (float z : {1000.0f, -1000.0f}) {
+    for (float label : {0.0f, 1.0f}) {
+      zs.push_back(z);
+      ys.push_back(label);
+      ws.push_back(1.0f);
+    }
+  }
+  const dl::layout l{zs.size(), 1};
+  typename B::vector loss, pred, pos, dz;
+  const auto z = device<B>(zs), y = device<B>(ys);
+  dl::BCE::forward<B>(z, y, l, loss, pred, pos);
+  dl::BCE::backward<B>(z, y, l, device<B>(ws), 1.0f, dz);
+  const auto got_loss = host<B>(loss), got_pred = host<B>(pred), got_dz = host<B>(dz);
+  // Error relative to `scale` where that is a normal float, absolute below (denormals are flushed).
+  // The loss softplus(z) - y z and the gradient sigmoid(z) - y cancel in float (libm's too), so
+  // their scale is the larger of the two terms.
+  const auto error = [](float got, double exact, double scale) {
+    const double a = std::fabs(static_cast<double>(got) - exact);
+    return scale > 1e-37 ? a / scale : a;
+  };
+  double worst_loss = 0, worst_pred = 0, worst_dz = 0;
+  for (std::size_t i = 0; i < zs.size(); ++i) {
+    const double zi = zs[i], yi = ys[i];
+    const double sigmoid = zi >= 0 ? 1.0 / (1.0 + std::exp(-zi)) : std::exp(zi) / (1.0 + std::exp(zi));
+    const double softplus = std::max(zi, 0.0) + std::log1p(std::exp(-std::fabs(zi)));
+    worst_loss = std::max(worst_loss, error(got_loss[i], softplus - yi * zi, std::max(softplus, std::fabs(yi * zi))));
+    worst_pred = std::max(worst_pred, error(got_pred[i], sigmoid, sigmoid));
+    worst_dz = std::max(worst_dz, error(got_dz[i], sigmoid - yi, std::max(sigmoid, yi)));
+  }
+  BOOST_TEST_MESSAGE("float BCE worst relative errors: loss " << worst_loss << ", prediction " << worst_pred
+                                                              << ", gradient " << worst_dz);
+  BOOST_TEST(worst_loss < 1e-6);
+  BOOST_TEST(worst_pred < 1e-6);
+  BOOST_TEST(worst_dz < 1e-6);
 }
 
 BOOST_AUTO_TEST_CASE(anchors_point_at_the_positive_of_each_sample) {

@@ -199,6 +199,13 @@ struct common_primitives {
       // Host memory and a table not much larger than the batch (an embedding table of users or
       // items): a counting sort by row, O(n + rows), gives the same plan as sorting the keys.
       if (static_cast<std::size_t>(dst.rows()) <= 4 * n + 4096) {
+        // Too little work for a parallel region: add each source row straight into its
+        // destination row, in source order (the per-row order of the segmented sums, so the same
+        // bits), and mark the rows; no plan, and the source is read in order.
+        if (threads::count() <= 1 || n * cols_of(dst) / 2 < threads::grain()) {
+          direct_add_rows(dst, idx, src, touched, ws);
+          return;
+        }
         counting_plan(idx, static_cast<std::size_t>(dst.rows()), touched, ws);
         Derived::launch(touched.size(),
                         kernels::segment_add_rows<Scalar>{ptr(dst), ptr(src), ptr(touched), ptr(ws.offsets),
@@ -316,6 +323,29 @@ struct common_primitives {
     ws.order.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       ws.order[static_cast<std::size_t>(ws.row_start[static_cast<std::size_t>(idx[i])]++)] = static_cast<index_t>(i);
+    }
+  }
+
+  /// scatter_add_rows on the calling thread, host memory: dst[idx[i], :] += src[i, :] for i in
+  /// order; touched = the distinct rows, ascending (found by a mark per row of dst).
+  static void direct_add_rows(matrix& dst, const index_vector& idx, const matrix& src, index_vector& touched,
+                              scatter_workspace& ws) {
+    const std::size_t n = idx.size();
+    const std::size_t rows = rows_of(dst);
+    const std::size_t cols = cols_of(dst);
+    ws.row_start.assign(rows, 0);
+    index_t* mark = ws.row_start.data();
+    Scalar* to_base = ptr(dst);
+    const Scalar* from = ptr(src);
+    for (std::size_t i = 0; i < n; ++i, from += cols) {
+      const auto r = static_cast<std::size_t>(idx[i]);
+      mark[r] = 1;
+      Scalar* to = to_base + r * cols;
+      for (std::size_t c = 0; c < cols; ++c) to[c] += from[c];
+    }
+    touched.clear();
+    for (std::size_t r = 0; r < rows; ++r) {
+      if (mark[r] != 0) touched.push_back(static_cast<index_t>(r));
     }
   }
 
