@@ -83,7 +83,7 @@ class Adam {
       B::launch(n, kernels::adam_update<scalar>{
                        B::ptr(p.value), B::ptr(p.grad), B::ptr(m_[i]), B::ptr(v_[i]),
                        rows_only ? B::ptr(*p.touched) : nullptr, cols,
-                       static_cast<scalar>(options_.lr / bc1), static_cast<scalar>(std::sqrt(bc2)),
+                       static_cast<scalar>(options_.lr / bc1), static_cast<scalar>(1.0 / std::sqrt(bc2)),
                        static_cast<scalar>(options_.beta1), static_cast<scalar>(options_.beta2),
                        static_cast<scalar>(options_.eps), static_cast<scalar>(options_.weight_decay)},
                    cols);
