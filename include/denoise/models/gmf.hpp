@@ -62,7 +62,7 @@ class GMF {
     struct state {
       typename nn::Embedding<B>::cache user, item;
       typename nn::Dense<B>::cache out;
-      matrix pu, qi, prod, y, dy, dprod, dpu, dqi;
+      matrix pu, qi, prod, dy;
       std::size_t pairs = 0;
       bool forwarded = false;
     };
@@ -102,11 +102,13 @@ class GMF {
     auto* s = ws.s_.find();
     detail::require_dlogits(dlogits.size(), s ? s->pairs : 0, s && s->forwarded, "GMF");
     detail::as_column<B>(dlogits, s->dy);
-    out_.backward(s->out, s->dy, s->dprod);
-    detail::multiply<B>(s->dprod, s->qi, s->dpu);
-    detail::multiply<B>(s->dprod, s->pu, s->dqi);
-    users_.backward(s->user, s->dpu);
-    items_.backward(s->item, s->dqi);
+    out_.backward(s->out, s->dy);  // h and b
+    // d p_u = (dy h) ⊙ q_i and d q_i = (dy h) ⊙ p_u, computed inside the scatter-add (never stored).
+    const auto cols = static_cast<std::size_t>(options_.factor);
+    users_.backward_rows(s->user, kernels::gmf_gradient_rows<scalar>{B::ptr(dlogits), B::ptr(out_.weight()),
+                                                                     B::ptr(s->qi), cols});
+    items_.backward_rows(s->item, kernels::gmf_gradient_rows<scalar>{B::ptr(dlogits), B::ptr(out_.weight()),
+                                                                     B::ptr(s->pu), cols});
   }
 
   /// Exact JVP of ws's logits along a direction (parts in visit_parameters order):
@@ -194,9 +196,15 @@ class GMF {
     s.forwarded = false;
     users_.forward(users, s.pu, s.user);
     items_.forward(items, s.qi, s.item);
-    detail::multiply<B>(s.pu, s.qi, s.prod);
-    out_.forward(s.prod, s.y, s.out);
-    B::copy(s.y.values(), logits);
+    // The product and the output layer in one pass (the layer's own forward would be a gemm of
+    // width 1 after a separate elementwise product).
+    s.prod.resize(s.pu.rows(), s.pu.cols());
+    logits.resize(users.size());
+    B::launch(users.size(),
+              kernels::gmf_score<scalar>{B::ptr(s.pu), B::ptr(s.qi), B::ptr(out_.weight()), B::ptr(out_.bias()),
+                                         B::ptr(s.prod), B::ptr(logits), static_cast<std::size_t>(options_.factor)},
+              3 * static_cast<std::size_t>(options_.factor));
+    out_.attach(s.prod, s.out);
     s.pairs = users.size();
     s.forwarded = true;
   }

@@ -49,6 +49,13 @@ class Dense {
     c.x = &x;
   }
 
+  /// Records x as the input of a forward the caller computed itself (a model's fused kernel), so
+  /// that backward() and tangent() work as after forward(x, ...). Same lifetime rule for x.
+  void attach(const matrix& x, cache& c) const {
+    check_input(x);
+    c.x = &x;
+  }
+
   /// Accumulates the parameter gradients and writes dx = dy W^T.
   void backward(const cache& c, const matrix& dy, matrix& dx) {
     backward(c, dy);

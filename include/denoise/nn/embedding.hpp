@@ -8,17 +8,42 @@
 // (the scatter buffers of backward) stays in the layer.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "../backends/static_checks.hpp"
 #include "../core/error.hpp"
+#include "../core/macros.hpp"
+#include "../core/static_checks.hpp"
 #include "../core/random.hpp"
 #include "init.hpp"
 #include "parameter.hpp"
 
 namespace denoise {
 namespace nn {
+namespace detail {
+template <class B, class Rows>
+using scatter_add_rows_from_t = decltype(B::scatter_add_rows_from(
+    std::declval<typename B::matrix&>(), std::declval<const typename B::index_vector&>(), std::declval<const Rows&>(),
+    std::declval<typename B::index_vector&>(), std::declval<typename B::scatter_workspace&>()));
+}  // namespace detail
+
+namespace kernels {
+/// Row i: out[i, :] = the row rows.add_to(i, .) adds (to zeros, so the same values).
+template <class T, class Rows>
+struct write_rows {
+  Rows rows;
+  T* out;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t i) const {
+    T* row = out + i * cols;
+    for (std::size_t c = 0; c < cols; ++c) row[c] = T(0);
+    rows.add_to(i, row);
+  }
+};
+}  // namespace kernels
 
 template <class B>
 class Embedding {
@@ -62,6 +87,23 @@ class Embedding {
     B::merge_rows(touched_, step_rows_, scratch_);
   }
 
+  /// backward() with d out given as computed rows: `rows.add_to(i, row)` adds d out[i, :] to `row`
+  /// (a kernel functor; see B::scatter_add_rows_from). A model's fused backward uses it so that
+  /// d out is never stored. A backend without scatter_add_rows_from gets d out written first.
+  template <class Rows>
+  void backward_rows(const cache& c, const Rows& rows) {
+    if (c.idx == nullptr) throw config_error("Embedding::backward called before forward");
+    if constexpr (traits::is_detected_v<detail::scatter_add_rows_from_t, B, Rows>) {
+      B::scatter_add_rows_from(grad_, *c.idx, rows, step_rows_, workspace_);
+    } else {
+      written_.resize(static_cast<index_t>(c.idx->size()), table_.cols());
+      B::launch(c.idx->size(), kernels::write_rows<typename B::scalar, Rows>{rows, B::ptr(written_),
+                                                                            static_cast<std::size_t>(table_.cols())});
+      B::scatter_add_rows(grad_, *c.idx, written_, step_rows_, workspace_);
+    }
+    B::merge_rows(touched_, step_rows_, scratch_);
+  }
+
   /// Forward-mode derivative: out_dot = d_table[idx, :] for a direction d_table shaped like the table.
   void tangent(const cache& c, const matrix& d_table, matrix& out_dot) const {
     if (c.idx == nullptr) throw config_error("Embedding::tangent called before forward");
@@ -88,6 +130,7 @@ class Embedding {
   index_vector step_rows_;
   index_vector scratch_;
   typename B::scatter_workspace workspace_;  // backward() scratch
+  matrix written_;                           // backward_rows() on a backend without scatter_add_rows_from
 };
 
 }  // namespace nn

@@ -15,9 +15,9 @@ using namespace denoise::test;
 
 namespace {
 template <class B>
-models::GMF<B> small_gmf(std::uint64_t seed = 3) {
+models::GMF<B> small_gmf(std::uint64_t seed = 3, index_t factor = 5) {
   models::gmf_options o;
-  o.factor = 5;
+  o.factor = factor;
   o.embedding_init = nn::init::normal(0.0, 0.5);  // large enough that products matter
   return models::GMF<B>(7, 11, o, seed);
 }
@@ -44,6 +44,9 @@ BOOST_AUTO_TEST_SUITE(models_mf_gmf)
 DENOISE_TYPED_TEST(gmf_gradients, backend_list_double) {
   auto m = small_gmf<TestType>();
   check_model_gradients(m, 40, 1);
+  // 37 = two full groups of the forward kernel's 16 partial sums and a remainder of 5.
+  auto wide = small_gmf<TestType>(4, 37);
+  check_model_gradients(wide, 40, 2);
 }
 
 DENOISE_TYPED_TEST(mf_gradients_with_and_without_biases, backend_list_double) {
@@ -56,6 +59,8 @@ DENOISE_TYPED_TEST(mf_gradients_with_and_without_biases, backend_list_double) {
 DENOISE_TYPED_TEST(score_matches_forward, backend_list_double) {
   auto g = small_gmf<TestType>();
   check_score_matches_forward(g);
+  auto wide = small_gmf<TestType>(4, 37);
+  check_score_matches_forward(wide);
   auto m = small_mf<TestType>();
   check_score_matches_forward(m);
 }

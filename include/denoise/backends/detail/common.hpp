@@ -194,6 +194,16 @@ struct common_primitives {
                                index_vector& touched, scatter_workspace& ws) {
     require_same_size(static_cast<std::size_t>(src.rows()), idx.size(), "scatter_add_rows (rows)");
     require_same_size(cols_of(src), cols_of(dst), "scatter_add_rows (cols)");
+    scatter_add_rows_from(dst, idx, kernels::matrix_rows<Scalar>{ptr(src), cols_of(src)}, touched, ws);
+  }
+
+  /// scatter_add_rows with source rows that are computed, not stored: `rows.add_to(i, row)` adds
+  /// source row i to `row` (a kernel functor, like kernels::matrix_rows; called once per i, in
+  /// increasing i for each destination row). A model's fused backward passes its gradient rows
+  /// this way and never writes them to memory.
+  template <class Rows>
+  static void scatter_add_rows_from(matrix& dst, const index_vector& idx, const Rows& rows, index_vector& touched,
+                                    scatter_workspace& ws) {
     check_indices(idx, dst.rows(), "scatter_add_rows");
     const std::size_t n = idx.size();
     if constexpr (std::is_same<Vec<index_t>, std::vector<index_t>>::value) {
@@ -204,13 +214,13 @@ struct common_primitives {
         // destination row, in source order (the per-row order of the segmented sums, so the same
         // bits), and mark the rows; no plan, and the source is read in order.
         if (threads::count() <= 1 || n * cols_of(dst) / 2 < threads::grain()) {
-          direct_add_rows(dst, idx, src, touched, ws);
+          direct_add_rows(dst, idx, rows, touched, ws);
           return;
         }
         counting_plan(idx, static_cast<std::size_t>(dst.rows()), touched, ws);
         Derived::launch(touched.size(),
-                        kernels::segment_add_rows<Scalar>{ptr(dst), ptr(src), ptr(touched), ptr(ws.offsets),
-                                                          ptr(ws.order), cols_of(dst)},
+                        kernels::segment_add_rows<Scalar, Rows>{ptr(dst), rows, ptr(touched), ptr(ws.offsets),
+                                                                ptr(ws.order), cols_of(dst)},
                         cols_of(dst) * (n / (touched.size() + 1) + 1));
         return;
       }
@@ -223,8 +233,8 @@ struct common_primitives {
     Derived::launch(n, kernels::split_key{ptr(ws.keys), ptr(ws.sorted_rows), ptr(ws.order)});
     Derived::unique_segments(ws.sorted_rows, touched, ws.counts, ws.offsets);
     Derived::launch(touched.size(),
-                    kernels::segment_add_rows<Scalar>{ptr(dst), ptr(src), ptr(touched), ptr(ws.offsets),
-                                                      ptr(ws.order), cols_of(dst)},
+                    kernels::segment_add_rows<Scalar, Rows>{ptr(dst), rows, ptr(touched), ptr(ws.offsets),
+                                                            ptr(ws.order), cols_of(dst)},
                     cols_of(dst) * (n / (touched.size() + 1) + 1));
   }
 
@@ -327,9 +337,10 @@ struct common_primitives {
     }
   }
 
-  /// scatter_add_rows on the calling thread, host memory: dst[idx[i], :] += src[i, :] for i in
-  /// order; touched = the distinct rows, ascending (found by a mark per row of dst).
-  static void direct_add_rows(matrix& dst, const index_vector& idx, const matrix& src, index_vector& touched,
+  /// scatter_add_rows_from on the calling thread, host memory: dst[idx[i], :] += source row i for
+  /// i in order; touched = the distinct rows, ascending (found by a mark per row of dst).
+  template <class Rows>
+  static void direct_add_rows(matrix& dst, const index_vector& idx, const Rows& src, index_vector& touched,
                               scatter_workspace& ws) {
     const std::size_t n = idx.size();
     const std::size_t rows = rows_of(dst);
@@ -337,14 +348,12 @@ struct common_primitives {
     ws.row_start.assign(rows, 0);
     index_t* mark = ws.row_start.data();
     Scalar* to_base = ptr(dst);
-    const Scalar* from = ptr(src);
     constexpr std::size_t ahead = 8;  // rows come in random order: prefetch the destination rows
-    for (std::size_t i = 0; i < n; ++i, from += cols) {
+    for (std::size_t i = 0; i < n; ++i) {
       if (i + ahead < n) DENOISE_PREFETCH(to_base + static_cast<std::size_t>(idx[i + ahead]) * cols);
       const auto r = static_cast<std::size_t>(idx[i]);
       mark[r] = 1;
-      Scalar* to = to_base + r * cols;
-      for (std::size_t c = 0; c < cols; ++c) to[c] += from[c];
+      src.add_to(i, to_base + r * cols);
     }
     // Compacting without a branch: which rows are marked is unpredictable.
     touched.resize(rows);

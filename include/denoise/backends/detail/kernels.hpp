@@ -200,22 +200,32 @@ struct fill_rows {
   }
 };
 
+/// The source rows of scatter_add_rows: row i of a row-major matrix. Any type with the same
+/// add_to(i, row) (row += source row i) can stand in for it (scatter_add_rows_from): a model's
+/// fused backward computes its rows there instead of storing them.
+template <class T>
+struct matrix_rows {
+  const T* src;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void add_to(std::size_t i, T* to) const {
+    const T* from = src + i * cols;
+    for (std::size_t c = 0; c < cols; ++c) to[c] += from[c];
+  }
+};
+
 /// Race-free scatter-add: thread u owns destination row rows[u] and adds the source rows
 /// order[offsets[u] .. offsets[u+1]) in increasing source position.
-template <class T>
+template <class T, class Rows>
 struct segment_add_rows {
   T* dst;
-  const T* src;
+  Rows src;
   const index_t* rows;
   const offset_t* offsets;
   const index_t* order;
   std::size_t cols;
   DENOISE_HOST_DEVICE void operator()(std::size_t u) const {
     T* to = dst + static_cast<std::size_t>(rows[u]) * cols;
-    for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) {
-      const T* from = src + static_cast<std::size_t>(order[k]) * cols;
-      for (std::size_t c = 0; c < cols; ++c) to[c] += from[c];
-    }
+    for (offset_t k = offsets[u]; k < offsets[u + 1]; ++k) src.add_to(static_cast<std::size_t>(order[k]), to);
   }
 };
 

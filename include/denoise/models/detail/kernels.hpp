@@ -36,6 +36,59 @@ struct scale_rows {
   }
 };
 
+/// GMF's forward, row n (one pair): prod[n, :] = pu[n, :] ⊙ qi[n, :] and
+/// logits[n] = prod[n, :] · h + b, in one pass. The dot product keeps `lanes` partial sums that a
+/// compiler maps to one vector register and adds them pairwise at the end: a single running sum
+/// would be a chain of dependent additions (floats are not reassociated).
+template <class T>
+struct gmf_score {
+  static constexpr std::size_t lanes = 16;
+  const T* pu;
+  const T* qi;
+  const T* h;
+  const T* b;
+  T* prod;
+  T* logits;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t n) const {
+    const std::size_t at = n * cols;
+    T part[lanes] = {};
+    std::size_t c = 0;
+    for (; c + lanes <= cols; c += lanes) {
+      for (std::size_t j = 0; j < lanes; ++j) {
+        const T p = pu[at + c + j] * qi[at + c + j];
+        prod[at + c + j] = p;
+        part[j] += p * h[c + j];
+      }
+    }
+    for (std::size_t j = 0; c + j < cols; ++j) {
+      const T p = pu[at + c + j] * qi[at + c + j];
+      prod[at + c + j] = p;
+      part[j] += p * h[c + j];
+    }
+    // Halving by fixed widths (a loop over the width is left scalar, through memory).
+    for (std::size_t j = 0; j < 8; ++j) part[j] += part[j + 8];
+    for (std::size_t j = 0; j < 4; ++j) part[j] += part[j + 4];
+    for (std::size_t j = 0; j < 2; ++j) part[j] += part[j + 2];
+    logits[n] = (part[0] + part[1]) + b[0];
+  }
+};
+
+/// GMF's embedding gradient rows, for Embedding::backward_rows: pair n adds (dy[n] h) ⊙ other[n, :]
+/// (other = the item rows for d p_u, the user rows for d q_i), computed where it is added.
+template <class T>
+struct gmf_gradient_rows {
+  const T* dy;
+  const T* h;
+  const T* other;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void add_to(std::size_t n, T* to) const {
+    const T g = dy[n];
+    const T* o = other + n * cols;
+    for (std::size_t c = 0; c < cols; ++c) to[c] += (g * h[c]) * o[c];
+  }
+};
+
 /// Row r: out[r, c] = x[r, c] * w[c]
 template <class T>
 struct multiply_row_broadcast {
