@@ -242,8 +242,10 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
   /// For each segment s = [offsets[s], offsets[s+1]) of values: the positions (relative to the
   /// segment start) of its k largest values, largest first, ties to the lower position, NaN
   /// lowest; -1 pads segments shorter than k. out has segments * k entries.
+  /// `ordered` = false (optional): the same positions in an unspecified order (a caller that
+  /// needs only the set, as T-CE, saves the sort of the top k).
   static void segmented_topk(const vector& values, const offset_vector& offsets, index_t k,
-                             index_vector& out) {
+                             index_vector& out, bool ordered = true) {
     if (k < 0) throw config_error("segmented_topk: k must be >= 0");
     const std::size_t segments = offsets.empty() ? 0 : offsets.size() - 1;
     const auto kk = static_cast<std::size_t>(k);
@@ -289,7 +291,7 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
         };
         const auto end = keyed.begin() + static_cast<std::ptrdiff_t>(above);
         if (take < above) std::nth_element(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), end, better);
-        std::sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), better);
+        if (ordered) std::sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), better);
         index_t* o = out.data() + us * kk;
         for (std::size_t j = 0; j < kk; ++j) o[j] = j < take ? keyed[j].second : index_t(-1);
       }

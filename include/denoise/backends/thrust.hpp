@@ -323,7 +323,7 @@ struct Thrust : detail::common_primitives<Thrust<System, Scalar>, Scalar, System
   /// Per-segment top-k (see Eigen::segmented_topk for the contract): a stable sort of all
   /// positions by value, then a stable sort by segment, then the first k of each segment.
   static void segmented_topk(const vector& values, const offset_vector& offsets, index_t k,
-                             index_vector& out) {
+                             index_vector& out, bool /*ordered: always ordered here*/ = true) {
     if (k < 0) throw config_error("segmented_topk: k must be >= 0");
     const std::size_t segments = offsets.empty() ? 0 : offsets.size() - 1;
     const auto kk = static_cast<std::size_t>(k);

@@ -100,7 +100,34 @@ BOOST_AUTO_TEST_CASE(log1p_is_within_five_ten_millionths_over_the_non_negative_f
   BOOST_TEST(dm::fast_log1p(1e-9f) == 1e-9f);
 }
 
+// x over every float exponent in (0, 1] (R-CE's predictions; denormals included) and y from 0 to 2.
+BOOST_AUTO_TEST_CASE(pow_is_within_its_bound_from_denormals_to_one) {
+  const denoise::random::counter_stream stream(9);
+  double worst = 0.0;  // error / bound
+  std::uint64_t n = 0;
+  for (float y : {0.0f, 0.05f, 0.1f, 0.25f, 0.5f, 1.0f, 2.0f}) {
+    for (std::uint32_t exponent = 0; exponent < 127; ++exponent) {
+      for (int i = 0; i < 2000; ++i) {
+        const auto mantissa = static_cast<std::uint32_t>(stream.bits(n++) >> 41);
+        const float x = from_bits(exponent << 23 | mantissa);
+        if (x == 0.0f) continue;
+        const double exact = std::pow(static_cast<double>(x), static_cast<double>(y));
+        if (exact < static_cast<double>(std::numeric_limits<float>::min())) continue;  // flushed, as fast_exp
+        const double bound = 4e-7 * (2.0 + std::fabs(static_cast<double>(y) * std::log(static_cast<double>(x))));
+        worst = std::max(worst, relative_error(dm::fast_pow(x, y), exact) / bound);
+      }
+    }
+  }
+  BOOST_TEST_MESSAGE("fast_pow worst error / bound " << worst);
+  BOOST_TEST(worst < 1.0);
+  BOOST_TEST(dm::fast_pow(0.0f, 0.25f) == 0.0f);
+  BOOST_TEST(dm::fast_pow(0.0f, 0.0f) == 1.0f);
+  BOOST_TEST(dm::fast_pow(1.0f, 0.25f) == 1.0f);
+  BOOST_TEST(dm::fast_pow(0.3f, 0.0f) == 1.0f);
+}
+
 BOOST_AUTO_TEST_CASE(double_arguments_are_libm) {
+  BOOST_TEST(dm::fast_pow(0.3, 0.25) == std::pow(0.3, 0.25));
   BOOST_TEST(dm::fast_log1p(0.3) == std::log1p(0.3));
   BOOST_TEST(dm::fast_log(0.3) == std::log(0.3));
   BOOST_TEST(dm::fast_exp(-12.5) == std::exp(-12.5));

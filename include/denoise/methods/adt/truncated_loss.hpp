@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../../core/macros.hpp"
+#include "../../core/static_checks.hpp"
 #include "../../core/types.hpp"
 #include "drop_schedule.hpp"
 
@@ -45,6 +46,12 @@ class TruncatedLoss {
       if (position[j] >= 0) weight[position[j]] = S(0);
     }
   };
+  /// Detects the optional `ordered` argument of B::segmented_topk (docs/policies/backend.md).
+  template <class B>
+  using unordered_topk_t = decltype(B::segmented_topk(
+      std::declval<const typename B::vector&>(), std::declval<const typename B::offset_vector&>(), index_t{},
+      std::declval<typename B::index_vector&>(), false));
+
   template <class B>
   class State {
    public:
@@ -66,7 +73,12 @@ class TruncatedLoss {
       B::launch(n, mask_positive_losses<scalar>{B::ptr(ctx.loss), B::ptr(ctx.positive), B::ptr(candidates_)});
       host_offsets_.assign({0, static_cast<offset_t>(n)});
       B::from_host(host_offsets_, offsets_);
-      B::segmented_topk(candidates_, offsets_, static_cast<index_t>(drop), dropped_);
+      // Only the set of dropped positions matters: skip the sort of the top where the backend can.
+      if constexpr (traits::is_detected_v<unordered_topk_t, B>) {
+        B::segmented_topk(candidates_, offsets_, static_cast<index_t>(drop), dropped_, false);
+      } else {
+        B::segmented_topk(candidates_, offsets_, static_cast<index_t>(drop), dropped_);
+      }
       B::launch(drop, drop_positions<scalar>{B::ptr(dropped_), B::ptr(weights)});
       last_dropped_ = drop;
       return static_cast<scalar>(n - drop);
