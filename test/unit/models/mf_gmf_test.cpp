@@ -1,11 +1,15 @@
 // MF and GMF on every CPU backend: gradients, score() against forward(), reset, features, errors.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include <denoise/models/gmf.hpp>
 #include <denoise/models/mf.hpp>
 #include <denoise/models/static_checks.hpp>
+#include <denoise/nn/parameter.hpp>
 
 #include "model_checks.hpp"
 #include "support/backend_list.hpp"
@@ -37,6 +41,16 @@ models::MF<B> small_mf(std::uint64_t seed = 3, bool biases = true) {
 }  // namespace
 
 static_assert(models::check_model<models::GMF<backends::Eigen<double>>>(), "");
+
+namespace {
+// A backend without the optional scatter_add_rows_from (hidden by a deleted one): GMF's
+// Embedding::backward_rows then writes the gradient rows first and scatter-adds them.
+struct eigen_without_row_functors : backends::Eigen<double> {
+  template <class Rows>
+  static void scatter_add_rows_from(matrix&, const index_vector&, const Rows&, index_vector&,
+                                    scatter_workspace&) = delete;
+};
+}  // namespace
 static_assert(models::check_model<models::MF<backends::Eigen<float>>>(), "");
 
 BOOST_AUTO_TEST_SUITE(models_mf_gmf)
@@ -47,6 +61,40 @@ DENOISE_TYPED_TEST(gmf_gradients, backend_list_double) {
   // 37 = two full groups of the forward kernel's 16 partial sums and a remainder of 5.
   auto wide = small_gmf<TestType>(4, 37);
   check_model_gradients(wide, 40, 2);
+}
+
+// The fallback path of Embedding::backward_rows: finite differences, and the same gradients and
+// touched rows as the fused path (to rounding: the fused add may be contracted to an FMA).
+BOOST_AUTO_TEST_CASE(gmf_gradients_on_a_backend_without_row_functors) {
+  using Plain = eigen_without_row_functors;
+  auto plain = small_gmf<Plain>(4, 37);
+  check_model_gradients(plain, 40, 2);
+  auto fused = small_gmf<backends::Eigen<double>>(4, 37);
+  const std::vector<index_t> users{3, 0, 3, 6}, items{10, 2, 2, 10};
+  std::vector<double> grads[2];
+  std::vector<index_t> touched[2];
+  const auto run = [&](auto& model, int k) {
+    using B = typename std::decay_t<decltype(model)>::backend;
+    const auto u = to_index<B>(users), i = to_index<B>(items);
+    typename B::vector logits, dlogits;
+    B::from_host(std::vector<double>{0.5, -1.0, 0.25, 2.0}, dlogits);
+    nn::zero_grad<B>(model);
+    model.forward(u, i, logits);
+    model.backward(dlogits);
+    for (auto* emb : {&model.user_embedding(), &model.item_embedding()}) {
+      for (double g : host_of<B>(emb->gradient().values())) grads[k].push_back(g);
+      for (index_t r : host_of<B>(emb->touched())) touched[k].push_back(r);
+    }
+  };
+  run(plain, 0);
+  run(fused, 1);
+  BOOST_TEST(touched[0] == touched[1], boost::test_tools::per_element());
+  BOOST_TEST(touched[0] == (std::vector<index_t>{0, 3, 6, 2, 10}), boost::test_tools::per_element());
+  BOOST_REQUIRE_EQUAL(grads[0].size(), grads[1].size());
+  double largest = 0.0;
+  for (double g : grads[1]) largest = std::max(largest, std::abs(g));
+  BOOST_TEST(largest > 0.0);
+  for (std::size_t k = 0; k < grads[0].size(); ++k) BOOST_TEST(std::abs(grads[0][k] - grads[1][k]) <= 1e-14 * largest);
 }
 
 DENOISE_TYPED_TEST(mf_gradients_with_and_without_biases, backend_list_double) {
