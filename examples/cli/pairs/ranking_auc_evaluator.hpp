@@ -26,6 +26,7 @@
 #include <denoise/metrics/metric_value.hpp>
 #include <denoise/metrics/ranking_evaluator.hpp>
 #include <denoise/metrics/ranking_result.hpp>
+#include <denoise/train/evaluators/model_block_scorer.hpp>
 #include <denoise/train/options.hpp>
 
 namespace denoise_cli {
@@ -79,18 +80,14 @@ struct RankingWithAuc {
       const auto items = static_cast<std::size_t>(model.items());
       // The ranking evaluator asks for the scores of the users with relevant items, block by block,
       // in user order; the AUC of each is taken from the same block (one scoring pass).
-      auto scorer = [&](denoise::span<const index_t> users, denoise::span<float> out) {
-        host_users_.assign(users.begin(), users.end());
-        B::from_host(host_users_, users_);
-        model.score(users_, scores_);
-        B::to_host(scores_, host_scores_);
-        std::transform(host_scores_.begin(), host_scores_.end(), out.begin(),
-                       [](typename B::scalar s) { return static_cast<float>(s); });
+      auto scorer = [&](denoise::span<const index_t> users) {
+        const denoise::span<float> out = scorer_(model, users);
         for (std::size_t j = 0; j < users.size(); ++j) {
           const auto u = static_cast<std::size_t>(users[j]);
           add_auc(denoise::span<const float>(out.data() + j * items, items), row(target.ranking.relevant, u),
                   row(observed, u));
         }
+        return out;
       };
       result_type r;
       r.ranking = evaluator_.evaluate(scorer, model.items(), target.ranking.exclude, target.ranking.relevant);
@@ -136,10 +133,7 @@ struct RankingWithAuc {
     }
 
     denoise::metrics::ranking_evaluator evaluator_;
-    std::vector<denoise::index_t> host_users_;
-    std::vector<typename B::scalar> host_scores_;
-    typename B::index_vector users_;
-    typename B::matrix scores_;
+    denoise::train::evaluators::model_block_scorer<B> scorer_;
     std::vector<unsigned char> mark_;  // 1 relevant, 2 observed (neither positive nor negative)
     std::vector<float> negatives_;
     double auc_sum_ = 0.0;

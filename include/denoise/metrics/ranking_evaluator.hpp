@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -41,8 +42,12 @@ struct ranking_options {
 /// Evaluates ranking metrics. Keeps its work buffers between calls (one per thread and one score
 /// block), so evaluating every epoch allocates only on the first call.
 ///
-/// The scorer is any callable `void(span<const index_t> users, span<float> scores)` that writes
-/// users.size() x n_items scores, row-major, higher = better. It is called from the calling thread.
+/// The scorer is called from the calling thread, once per block of users, in one of two forms:
+///  - `void(span<const index_t> users, span<float> scores)` writes users.size() x n_items scores,
+///    row-major, higher = better, into the evaluator's block;
+///  - `span<float>(span<const index_t> users)` returns those scores in storage of its own, which
+///    the evaluator may overwrite until the next call (it writes NaN over excluded items). A model
+///    that scores into host float memory hands its block over without a copy.
 class ranking_evaluator {
  public:
   explicit ranking_evaluator(ranking_options options = {}) : options_(std::move(options)) {
@@ -80,7 +85,8 @@ class ranking_evaluator {
     const std::size_t nk = options_.ks.size();
     const auto block = static_cast<std::size_t>(options_.block_users);
     const int threads = thread_count();
-    prepare(static_cast<std::size_t>(threads), items, block, nk);
+    constexpr bool owns_scores = is_owning_scorer<Scorer>::value;
+    prepare(static_cast<std::size_t>(threads), items, block, nk, !owns_scores);
 
     ranking_result result;
     result.at.resize(nk);
@@ -94,8 +100,8 @@ class ranking_evaluator {
       }
       if (users_.empty()) break;
       const std::size_t count = users_.size();
-      scorer(span<const index_t>(users_.data(), count), span<float>(scores_.data(), count * items));
-      rank_block(count, items, train, test, threads);
+      float* scores = score_block(scorer, count, items);
+      rank_block(scores, count, items, train, test, threads);
       for (std::size_t j = 0; j < count; ++j) {
         if (nan_item_[j] >= 0) {
           throw input_error("score of user " + std::to_string(users_[j]) + ", item " +
@@ -133,7 +139,34 @@ class ranking_evaluator {
   struct thread_buffers {
     std::vector<scored_item> top;     // candidate_capacity(max K) entries (partial) or n_items (full sort)
     std::vector<unsigned char> hit;  // max(K) flags
+    std::vector<unsigned char> relevant;  // n_items flags, all 0 between users
   };
+
+  // True for the scorer form that returns its own scores (see the class comment).
+  template <class Scorer, class = void>
+  struct is_owning_scorer : std::false_type {};
+  template <class Scorer>
+  struct is_owning_scorer<Scorer, std::enable_if_t<std::is_convertible<
+                                      decltype(std::declval<Scorer&>()(std::declval<span<const index_t>>())),
+                                      span<float>>::value>> : std::true_type {};
+
+  // The scores of the `count` users in users_: the scorer's own block or the evaluator's.
+  template <class Scorer>
+  float* score_block(Scorer& scorer, std::size_t count, std::size_t items) {
+    const span<const index_t> users(users_.data(), count);
+    if constexpr (is_owning_scorer<Scorer>::value) {
+      const span<float> scores = scorer(users);
+      if (scores.size() != count * items) {
+        throw input_error("the scorer returned " + std::to_string(scores.size()) + " scores for " +
+                              std::to_string(count) + " users x " + std::to_string(items) + " items",
+                          location::of_field("scores"));
+      }
+      return scores.data();
+    } else {
+      scorer(users, span<float>(scores_.data(), count * items));
+      return scores_.data();
+    }
+  }
 
   int thread_count() const noexcept {
 #if defined(_OPENMP)
@@ -143,15 +176,16 @@ class ranking_evaluator {
 #endif
   }
 
-  void prepare(std::size_t threads, std::size_t items, std::size_t block, std::size_t nk) {
+  void prepare(std::size_t threads, std::size_t items, std::size_t block, std::size_t nk, bool score_block) {
     const std::size_t top_size =
         options_.method == top_k_method::partial ? detail::candidate_capacity(max_k_) : items;
     if (buffers_.size() < threads) buffers_.resize(threads);
     for (auto& b : buffers_) {
       if (b.top.size() < top_size) b.top.resize(top_size);
       if (b.hit.size() < max_k_) b.hit.resize(max_k_);
+      if (b.relevant.size() < items) b.relevant.resize(items, 0);
     }
-    if (scores_.size() < block * items) scores_.resize(block * items);
+    if (score_block && scores_.size() < block * items) scores_.resize(block * items);
     if (per_user_.size() < block * nk) per_user_.resize(block * nk);
     if (nan_item_.size() < block) nan_item_.resize(block);
     users_.reserve(block);
@@ -189,8 +223,8 @@ class ranking_evaluator {
   }
 
   // Ranks the `count` users of the current block; never throws (a NaN is recorded in nan_item_).
-  void rank_block(std::size_t count, std::size_t items, const csr_view& train, const csr_view& test,
-                  int threads) {
+  void rank_block(float* scores, std::size_t count, std::size_t items, const csr_view& train,
+                  const csr_view& test, int threads) {
     const auto n = static_cast<std::ptrdiff_t>(count);
 #if defined(_OPENMP)
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
@@ -202,15 +236,14 @@ class ranking_evaluator {
 #else
       thread_buffers& buf = buffers_[0];
 #endif
-      rank_user(j, items, train, test, buf);
+      rank_user(scores + j * items, j, train, test, items, buf);
     }
     (void)threads;
   }
 
-  void rank_user(std::size_t j, std::size_t items, const csr_view& train, const csr_view& test,
+  void rank_user(float* row, std::size_t j, const csr_view& train, const csr_view& test, std::size_t items,
                  thread_buffers& buf) noexcept {
     const auto user = static_cast<std::size_t>(users_[j]);
-    float* row = scores_.data() + j * items;
     nan_item_[j] = -1;
     if (detail::any_nan(row, items)) {
       for (std::size_t i = 0; i < items; ++i) {
@@ -232,9 +265,10 @@ class ranking_evaluator {
     const auto relevant = test.row(user);
     std::size_t distinct = 0;
     for (std::size_t i = 0; i < relevant.size(); ++i) distinct += (i == 0 || relevant[i] != relevant[i - 1]) ? 1u : 0u;
-    for (std::size_t r = 0; r < got; ++r) {
-      buf.hit[r] = std::binary_search(relevant.begin(), relevant.end(), buf.top[r].item) ? 1 : 0;
-    }
+    // Hits by flags, set and cleared per user: a binary search per ranked item mispredicts.
+    for (const index_t item : relevant) buf.relevant[static_cast<std::size_t>(item)] = 1;
+    for (std::size_t r = 0; r < got; ++r) buf.hit[r] = buf.relevant[static_cast<std::size_t>(buf.top[r].item)];
+    for (const index_t item : relevant) buf.relevant[static_cast<std::size_t>(item)] = 0;
     detail::user_metrics(buf.hit.data(), got, distinct, span<const int>(options_.ks), discount_.data(),
                          per_user_.data() + j * options_.ks.size());
   }

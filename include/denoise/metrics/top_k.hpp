@@ -19,6 +19,14 @@
 #include "../core/span.hpp"
 #include "../core/types.hpp"
 
+// The second pass of select_top_k compares 16 scores at once and walks the result bits; on x86 the
+// bits come from one vector compare (SSE2 is part of x86-64; AVX-512 when the build targets it).
+// nvcc stays on the portable loop.
+#if !defined(__CUDACC__) && (defined(__AVX512F__) || defined(__SSE2__) || defined(_M_X64))
+#include <immintrin.h>
+#define DENOISE_TOP_K_X86 1
+#endif
+
 namespace denoise {
 namespace metrics {
 
@@ -43,6 +51,59 @@ inline std::size_t candidate_capacity(std::size_t k) noexcept { return std::max<
 /// is an elementwise max of consecutive scores into the group maxima, which vectorises).
 constexpr std::size_t top_k_groups = 128;
 
+/// Scores tested against the floor at once in the second pass of select_top_k: one vector
+/// compare whose result bits are then walked, so that only the few candidates take a branch.
+constexpr std::size_t top_k_lanes = 16;
+
+// Bit l set when scores[l] >= floor, l in [0, top_k_lanes); NaN never reaches (an ordered compare).
+// The portable form, also the reference of the vector forms in the tests.
+inline std::uint32_t reach_mask_portable(const float* scores, float floor) noexcept {
+  std::uint32_t reach = 0;
+  for (std::size_t l = 0; l < top_k_lanes; ++l) reach |= (scores[l] >= floor ? 1u : 0u) << l;
+  return reach;
+}
+
+// reach_mask_portable by one compare per vector of scores.
+DENOISE_INLINE std::uint32_t reach_mask(const float* scores, float floor) noexcept {
+#if defined(DENOISE_TOP_K_X86) && defined(__AVX512F__)
+  return static_cast<std::uint32_t>(_mm512_cmp_ps_mask(_mm512_loadu_ps(scores), _mm512_set1_ps(floor), _CMP_GE_OQ));
+#elif defined(DENOISE_TOP_K_X86)
+  const __m128 f = _mm_set1_ps(floor);
+  std::uint32_t reach = 0;
+  for (int q = 0; q < 4; ++q) {
+    reach |= static_cast<std::uint32_t>(_mm_movemask_ps(_mm_cmpge_ps(_mm_loadu_ps(scores + 4 * q), f))) << (4 * q);
+  }
+  return reach;
+#else
+  return reach_mask_portable(scores, floor);
+#endif
+}
+
+// The smallest score whose order_key is at least `key` (key above NaN's): -inf for any key at or
+// below -inf's. The second pass compares scores against it, so that NaN falls out of the compare.
+inline float score_at_key(std::int32_t key) noexcept {
+  const std::int32_t minus_infinity = -0x7f800000;
+  if (key <= minus_infinity) return -std::numeric_limits<float>::infinity();
+  const std::uint32_t bits = key < 0 ? 0x80000000u | static_cast<std::uint32_t>(-key) : static_cast<std::uint32_t>(key);
+  float score;
+  std::memcpy(&score, &bits, sizeof score);
+  return score;
+}
+
+// Index of the lowest set bit of a non-zero word.
+DENOISE_INLINE unsigned lowest_set_bit(std::uint32_t word) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<unsigned>(__builtin_ctz(word));
+#else
+  unsigned bit = 0;
+  while ((word & 1u) == 0) {
+    word >>= 1;
+    ++bit;
+  }
+  return bit;
+#endif
+}
+
 // A float's bits without the sign: above infinity's (nan_magnitude) exactly when it is NaN.
 // Integer tests, so that loops over a row vectorise where std::isnan would not.
 DENOISE_INLINE std::uint32_t magnitude_bits(float x) noexcept {
@@ -52,11 +113,13 @@ DENOISE_INLINE std::uint32_t magnitude_bits(float x) noexcept {
 }
 DENOISE_INLINE bool nan_magnitude(std::uint32_t magnitude) noexcept { return magnitude > 0x7f800000u; }
 
-/// True when one of the n scores is NaN: one integer max over them.
+/// True when one of the n scores is NaN.
 inline bool any_nan(const float* scores, std::size_t n) noexcept {
-  std::uint32_t largest = 0;
-  for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, magnitude_bits(scores[i]));
-  return nan_magnitude(largest);
+  // A count of signed compares (magnitudes are below 2^31): SSE2 has the signed compare, not the
+  // unsigned one nor a max, so this form vectorises in a baseline x86-64 build too.
+  std::uint32_t nans = 0;
+  for (std::size_t i = 0; i < n; ++i) nans += static_cast<std::int32_t>(magnitude_bits(scores[i])) > 0x7f800000 ? 1u : 0u;
+  return nans != 0;
 }
 
 // A score as an int32 in the same order: equal scores (-0 and +0 too) get equal keys, a higher
@@ -70,18 +133,24 @@ DENOISE_INLINE std::int32_t order_key(float score) noexcept {
   return nan_magnitude(static_cast<std::uint32_t>(magnitude)) ? std::numeric_limits<std::int32_t>::min() : ordered;
 }
 
-// The k-th highest of `count` keys (k <= count), bit by bit from the top: the highest T with at
-// least k keys >= T. 32 branch-free counting passes that vectorise, instead of a selection whose
-// comparisons mispredict.
+// The k-th highest of `count` keys (k <= count), two bits at a time from the top: the highest T
+// with at least k keys >= T. Each of the 16 steps counts the keys at or above the three trials
+// above the bits found so far and keeps the highest trial that k keys reach. Branch-free counting
+// passes that vectorise, instead of a selection whose comparisons mispredict; two bits per step
+// halve the chain of dependent counts, which is what bounds one bit per step.
 inline std::int32_t kth_highest(const std::int32_t* keys, std::size_t count, std::size_t k) noexcept {
   std::uint32_t unsigned_keys[top_k_groups];  // the same order, unsigned
   for (std::size_t c = 0; c < count; ++c) unsigned_keys[c] = static_cast<std::uint32_t>(keys[c]) ^ 0x80000000u;
   std::uint32_t found = 0;
-  for (std::uint32_t bit = 0x80000000u; bit != 0; bit >>= 1) {
-    const std::uint32_t trial = found | bit;
-    std::uint32_t at_least = 0;  // 32-bit, so that the count stays in the keys' vector lanes
-    for (std::size_t c = 0; c < count; ++c) at_least += unsigned_keys[c] >= trial ? 1u : 0u;
-    if (at_least >= k) found = trial;
+  for (int shift = 30; shift >= 0; shift -= 2) {
+    const std::uint32_t high = found | (2u << shift), both = high | (1u << shift), low = found | (1u << shift);
+    std::uint32_t at_both = 0, at_high = 0, at_low = 0;  // 32-bit, so that counts stay in the keys' lanes
+    for (std::size_t c = 0; c < count; ++c) {
+      at_both += unsigned_keys[c] >= both ? 1u : 0u;
+      at_high += unsigned_keys[c] >= high ? 1u : 0u;
+      at_low += unsigned_keys[c] >= low ? 1u : 0u;
+    }
+    found = at_both >= k ? both : at_high >= k ? high : at_low >= k ? low : found;
   }
   return static_cast<std::int32_t>(found ^ 0x80000000u);
 }
@@ -112,18 +181,22 @@ inline std::size_t select_top_k(const float* scores, std::size_t n, std::size_t 
   floor = std::max(floor, std::numeric_limits<std::int32_t>::min() + 1);  // NaN stays out
   const auto before = [](const scored_item& a, const scored_item& b) { return ranks_before(a, b); };  // inlined
   std::size_t size = 0;
-  for (std::size_t g = 0; g < groups; ++g) {
-    if (group_max[g] < floor) continue;
-    for (std::size_t i = g; i < n; i += groups) {
-      if (order_key(scores[i]) < floor) continue;
-      buffer[size++] = scored_item{scores[i], static_cast<index_t>(i)};
-      if (size == capacity) {
-        std::nth_element(buffer, buffer + (k - 1), buffer + size, before);
-        size = k;
-        floor = order_key(buffer[k - 1].score);
-      }
+  const auto consider = [&](std::size_t i) {
+    if (order_key(scores[i]) < floor) return;  // the floor may have risen since the mask was taken
+    buffer[size++] = scored_item{scores[i], static_cast<index_t>(i)};
+    if (size == capacity) {
+      std::nth_element(buffer, buffer + (k - 1), buffer + size, before);
+      size = k;
+      floor = order_key(buffer[k - 1].score);
     }
+  };
+  std::size_t base = 0;
+  for (; base + top_k_lanes <= n; base += top_k_lanes) {
+    // The floor as of this block of lanes; consider() tests again against a floor raised since.
+    std::uint32_t reach = reach_mask(scores + base, score_at_key(floor));
+    for (; reach != 0; reach &= reach - 1) consider(base + lowest_set_bit(reach));
   }
+  for (; base < n; ++base) consider(base);
   if (size > k) {
     std::nth_element(buffer, buffer + (k - 1), buffer + size, before);
     size = k;

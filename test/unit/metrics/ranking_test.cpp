@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -297,6 +298,79 @@ BOOST_AUTO_TEST_CASE(nan_bit_test_finds_every_nan_and_nothing_else) {
   }
   BOOST_TEST(dd::order_key(-inf) > std::numeric_limits<std::int32_t>::min());
   BOOST_TEST(dd::order_key(-0.0f) == dd::order_key(0.0f));
+}
+
+// The pieces of select_top_k's fast paths against plain definitions: the k-th highest key by
+// two-bit steps against nth_element, the score a key starts at against order_key, and the vector
+// compare of the second pass against the portable loop.
+BOOST_AUTO_TEST_CASE(top_k_fast_paths_agree_with_plain_definitions) {
+  namespace dd = denoise::metrics::detail;
+  std::mt19937 gen(5);
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> pool{0.0f, -0.0f, inf, -inf, std::nanf(""), -std::nanf(""),
+                          std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::denorm_min(),
+                          std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest(), 1.0f, -1.0f};
+  std::normal_distribution<float> normal(0.0f, 3.0f);
+  for (int i = 0; i < 200; ++i) pool.push_back(normal(gen));
+  std::uniform_int_distribution<std::size_t> pick(0, pool.size() - 1);
+
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t count = 1 + static_cast<std::size_t>(trial) % dd::top_k_groups;
+    std::vector<std::int32_t> keys(count);
+    for (auto& key : keys) key = dd::order_key(pool[trial % 3 == 0 ? pick(gen) % 12 : pick(gen)]);  // many ties
+    const std::size_t k = 1 + static_cast<std::size_t>(trial * 7) % count;
+    auto sorted = keys;
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k - 1), sorted.end(),
+                     std::greater<std::int32_t>());
+    BOOST_TEST(dd::kth_highest(keys.data(), count, k) == sorted[k - 1]);
+  }
+
+  std::vector<std::int32_t> floors{std::numeric_limits<std::int32_t>::min() + 1, dd::order_key(-inf) - 1,
+                                   dd::order_key(-inf), 0, dd::order_key(inf)};
+  for (const float x : pool) floors.push_back(dd::order_key(x) == std::numeric_limits<std::int32_t>::min() ? 1 : dd::order_key(x));
+  for (const std::int32_t floor : floors) {
+    const float at = dd::score_at_key(floor);
+    BOOST_TEST(!std::isnan(at));
+    for (const float x : pool) {
+      if (std::isnan(x)) continue;
+      BOOST_TEST((dd::order_key(x) >= floor) == (x >= at), "x " << x << " floor key " << floor);
+    }
+    std::vector<float> lanes(dd::top_k_lanes);
+    for (int rep = 0; rep < 20; ++rep) {
+      for (auto& v : lanes) v = pool[pick(gen)];
+      BOOST_TEST(dd::reach_mask(lanes.data(), at) == dd::reach_mask_portable(lanes.data(), at));
+    }
+  }
+}
+
+// A scorer in the second form: it returns scores in storage of its own, which the evaluator may
+// overwrite (a model's own score block). Same results as the first form; a wrong size is an error.
+BOOST_AUTO_TEST_CASE(owning_scorer_gives_the_same_results_and_is_checked) {
+  const auto p = make_random(300, 97, 9, true);
+  const owned_csr train(p.train), test(p.test);
+  const std::vector<int> ks{5, 20};
+  const matrix_scorer writes{&p.scores, p.items, nullptr};
+  std::vector<float> own;
+  std::size_t extra = 0;
+  const auto owns = [&](span<const index_t> users) {
+    own.assign(users.size() * p.items + extra, -1.0f);
+    writes(users, span<float>(own.data(), users.size() * p.items));
+    return span<float>(own.data(), own.size());
+  };
+  dm::ranking_evaluator evaluator(dm::ranking_options{ks, 40, 1, dm::top_k_method::partial});
+  const auto items = static_cast<index_t>(p.items);
+  const auto expected = evaluator.evaluate(writes, items, train.view(), test.view());
+  const auto got = evaluator.evaluate(owns, items, train.view(), test.view());
+  check_same(expected, got);
+  BOOST_TEST(got.users_evaluated > 0u);
+  extra = 1;
+  try {
+    evaluator.evaluate(owns, items, train.view(), test.view());
+    BOOST_FAIL("expected an error");
+  } catch (const denoise::input_error& e) {
+    BOOST_TEST(e.field() == "scores");
+    BOOST_TEST(e.reason().find("returned") != std::string::npos, e.what());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(bad_views_and_options_are_errors) {

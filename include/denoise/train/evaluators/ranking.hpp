@@ -3,14 +3,12 @@
 // relevant ones: Recall, NDCG, Precision, F1 and HitRate at each K of trainer_options::ks.
 #pragma once
 
-#include <algorithm>
-#include <vector>
-
 #include "../../core/span.hpp"
 #include "../../core/types.hpp"
 #include "../../metrics/ranking_evaluator.hpp"
 #include "../../metrics/ranking_result.hpp"
 #include "../options.hpp"
+#include "model_block_scorer.hpp"
 
 namespace denoise {
 namespace train {
@@ -32,14 +30,7 @@ struct Ranking {
     result_type evaluate(Model& model, const target_type& target) {
       const bool was_training = model.training();
       model.eval();
-      auto scorer = [&](span<const index_t> users, span<float> out) {
-        host_users_.assign(users.begin(), users.end());
-        B::from_host(host_users_, users_);
-        model.score(users_, scores_);
-        B::to_host(scores_, host_scores_);
-        std::transform(host_scores_.begin(), host_scores_.end(), out.begin(),
-                       [](typename B::scalar s) { return static_cast<float>(s); });
-      };
+      auto scorer = [&](span<const index_t> users) { return scorer_(model, users); };
       auto result = evaluator_.evaluate(scorer, model.items(), target.exclude, target.relevant);
       model.train(was_training);
       return result;
@@ -47,10 +38,7 @@ struct Ranking {
 
    private:
     metrics::ranking_evaluator evaluator_;
-    std::vector<index_t> host_users_;
-    std::vector<typename B::scalar> host_scores_;
-    typename B::index_vector users_;
-    typename B::matrix scores_;
+    model_block_scorer<B> scorer_;
   };
 };
 
