@@ -44,6 +44,15 @@ struct Batch {
     instance_buffer.reserve(rows);
     feature_buffer.reserve(rows * n_fields);
   }
+  /// Gives the pointwise columns `rows` rows (features none), for a batcher that writes them by
+  /// index: within the capacity reused from earlier batches, no allocation.
+  void resize_pairs(std::size_t rows) {
+    user_buffer.resize(rows);
+    item_buffer.resize(rows);
+    label_buffer.resize(rows);
+    instance_buffer.resize(rows);
+    feature_buffer.clear();
+  }
   void push(index_t u, index_t i, float label, offset_t instance) {
     user_buffer.push_back(u);
     item_buffer.push_back(i);
