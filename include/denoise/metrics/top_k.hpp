@@ -1,6 +1,6 @@
 // Top-K selection over one row of scores: the K best items, best first, ties broken by the lower
-// item index. A vectorised pass over the row finds a floor that only about K groups of scores
-// reach; only those are read again, and their candidates go to a buffer cut back to the K best
+// item index. A vectorised pass over the row finds a floor that only about K scores reach; a
+// second pass of vector compares picks those out, and they go to a buffer cut back to the K best
 // when full. One row costs O(n) vector work plus O(K) scalar work for any order of scores;
 // nothing is fully sorted.
 #pragma once
@@ -160,8 +160,8 @@ inline std::int32_t kth_highest(const std::int32_t* keys, std::size_t count, std
 //  1. the maximum key of each group (score i is in group i % top_k_groups), vectorised; the K-th
 //     highest group maximum is a floor that at least K scores reach, so no score below it is
 //     among the K best;
-//  2. only the groups whose maximum reaches the floor are read again; their scores at or above it
-//     go to `buffer` (room for `capacity` > k entries, candidate_capacity), which is cut back to
+//  2. the row is compared with the floor top_k_lanes scores at a time (reach_mask); the scores at
+//     or above it go to `buffer` (room for `capacity` > k entries, candidate_capacity), cut back to
 //     its K best (ranks_before: ties by the lower item) by nth_element when full, raising the floor
 //     to the K-th best key so far (inclusive: equal scores may still rank higher by item).
 // Returns how many entries were written: the K best (fewer if fewer scores are not NaN) at the
