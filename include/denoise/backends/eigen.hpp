@@ -26,6 +26,7 @@
 #include "../core/threads.hpp"
 #include "../core/types.hpp"
 #include "detail/common.hpp"
+#include "detail/radix_select.hpp"
 #include "detail/std_vector.hpp"
 
 namespace denoise {
@@ -250,53 +251,46 @@ struct Eigen : detail::common_primitives<Eigen<Scalar>, Scalar, detail::std_vect
     const std::size_t segments = offsets.empty() ? 0 : offsets.size() - 1;
     const auto kk = static_cast<std::size_t>(k);
     out.resize(segments * kk);
-    const auto count = static_cast<std::ptrdiff_t>(segments);
+    const auto select_segment = [&](std::size_t us) {
+      // Keys in the values' order, one buffer per thread, kept between calls (T-CE calls this
+      // every batch); the selection is by their bits (detail/radix_select.hpp).
+      static thread_local std::vector<detail::order_key_t<Scalar>> keys;
+      static thread_local std::vector<index_t> positions;
+      const offset_t begin = offsets[us];
+      const auto len = static_cast<std::size_t>(offsets[us + 1] - begin);
+      const Scalar* v = values.data() + begin;
+      const std::size_t take = std::min(kk, len);
+      index_t* o = out.data() + us * kk;
+      for (std::size_t j = take; j < kk; ++j) o[j] = index_t(-1);
+      if (take == 0) return;
+      keys.resize(len);
+      positions.resize(len);
+      for (std::size_t i = 0; i < len; ++i) keys[i] = detail::order_key(v[i]);
+      detail::top_positions(keys.data(), len, take, positions.data());
+      if (ordered) {
+        const auto* key = keys.data();
+        std::sort(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(take),
+                  [key](index_t a, index_t b) { return key[a] > key[b] || (key[a] == key[b] && a < b); });
+      }
+      std::copy(positions.begin(), positions.begin() + static_cast<std::ptrdiff_t>(take), o);
+    };
     const int team = segments > 1 ? threads::for_work(values.size() * 4) : 1;
+    if (team <= 1) {  // no region, and no probe: its clock reads cost more than a T-CE batch's selection
+      for (std::size_t us = 0; us < segments; ++us) select_segment(us);
+      return;
+    }
+    const auto count = static_cast<std::ptrdiff_t>(segments);
     threads::region_probe probe;
 #if defined(_OPENMP)
-#pragma omp parallel num_threads(team) if (team > 1)
+#pragma omp parallel num_threads(team)
 #endif
     {
-      if (team > 1) probe.arrive();
-      // (value, position) pairs compared in place: no indirect load and no NaN test per
-      // comparison. One buffer per thread, kept between calls (T-CE calls this every batch).
-      static thread_local std::vector<std::pair<Scalar, index_t>> keyed;
+      probe.arrive();
 #if defined(_OPENMP)
 #pragma omp for schedule(static)
 #endif
-      for (std::ptrdiff_t s = 0; s < count; ++s) {
-        const auto us = static_cast<std::size_t>(s);
-        const offset_t begin = offsets[us];
-        const auto len = static_cast<std::size_t>(offsets[us + 1] - begin);
-        const Scalar* v = values.data() + begin;
-        const std::size_t take = std::min(kk, len);
-        // Values at -inf (NaN too) rank below all others, so when at least `take` values are
-        // above it only those need selecting (T-CE masks every negative's loss that way: half
-        // of its batch). Branch-free compaction; all values when too few are above.
-        const Scalar lowest = kernels::nan_to_lowest<Scalar>{}(std::numeric_limits<Scalar>::quiet_NaN());
-        keyed.resize(len);
-        const auto gather = [&](bool keep_lowest) {
-          std::size_t kept = 0;
-          for (std::size_t i = 0; i < len; ++i) {
-            const Scalar key = kernels::nan_to_lowest<Scalar>{}(v[i]);
-            keyed[kept] = {key, static_cast<index_t>(i)};
-            kept += keep_lowest || key != lowest ? 1u : 0u;
-          }
-          return kept;
-        };
-        std::size_t above = gather(false);
-        if (above < take) above = gather(true);
-        const auto better = [](const std::pair<Scalar, index_t>& x, const std::pair<Scalar, index_t>& y) {
-          return x.first > y.first || (x.first == y.first && x.second < y.second);
-        };
-        const auto end = keyed.begin() + static_cast<std::ptrdiff_t>(above);
-        if (take < above) std::nth_element(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), end, better);
-        if (ordered) std::sort(keyed.begin(), keyed.begin() + static_cast<std::ptrdiff_t>(take), better);
-        index_t* o = out.data() + us * kk;
-        for (std::size_t j = 0; j < kk; ++j) o[j] = j < take ? keyed[j].second : index_t(-1);
-      }
+      for (std::ptrdiff_t s = 0; s < count; ++s) select_segment(static_cast<std::size_t>(s));
     }
-    static_cast<void>(team);
   }
 
  private:

@@ -74,6 +74,42 @@ DENOISE_TYPED_TEST(segmented_topk_matches_brute_force, denoise::test::backend_li
   }
 }
 
+// Long float segments (the shape T-CE gives: a batch of losses, half of them masked to -inf),
+// with signed zeros, infinities, NaN and many ties: the same positions as the brute force.
+DENOISE_TYPED_TEST(segmented_topk_long_float_segments, denoise::test::backend_list_float) {
+  using B = TestType;
+  denoise::random::rng gen(23);
+  std::vector<float> v;
+  std::vector<double> as_double;
+  std::vector<offset_t> off{0};
+  const float inf = std::numeric_limits<float>::infinity();
+  for (const offset_t len : {2048, 1, 777, 3000}) {
+    for (offset_t i = 0; i < len; ++i) {
+      float x = static_cast<float>(gen.uniform_index(1u << 20)) * (4.0f / 1048576.0f) - 1.0f;
+      const auto pick = gen.uniform_index(16);
+      if (pick == 0) x = std::nanf("");
+      else if (pick == 1) x = -inf;
+      else if (pick == 2) x = inf;
+      else if (pick == 3) x = gen.uniform_index(2) == 0 ? -0.0f : 0.0f;
+      else if (pick < 8) x = static_cast<float>(gen.uniform_index(5)) * 0.25f;  // ties
+      if (i % 2 == 1 && len == 2048) x = -inf;                                  // masked negatives
+      v.push_back(x);
+      as_double.push_back(static_cast<double>(x));
+    }
+    off.push_back(off.back() + len);
+  }
+  typename B::vector values;
+  typename B::offset_vector offsets;
+  B::from_host(v, values);
+  B::from_host(off, offsets);
+  for (index_t k : {1, 20, 409, 1024, 1500}) {
+    typename B::index_vector out;
+    B::segmented_topk(values, offsets, k, out);
+    const auto expect = brute_topk(as_double, off, k);
+    BOOST_TEST(host_vec<B>(out) == expect, boost::test_tools::per_element());
+  }
+}
+
 DENOISE_TYPED_TEST(row_topk_ranks_each_row, denoise::test::backend_list_double) {
   using B = TestType;
   typename B::matrix scores;
