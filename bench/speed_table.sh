@@ -53,6 +53,14 @@ while [ $# -gt 0 ]; do
 done
 
 [ -f "$data" ] || { echo "speed_table.sh: no data file at $data (use --data PATH/u.data)" >&2; exit 1; }
+# The twins need torch and numpy: Debian packages, installed here when missing (unless --no-install).
+if ! "$python" -c 'import torch, numpy' 2>/dev/null && [ "$do_install" = 1 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "speed_table.sh: installing python3-torch and python3-numpy for the PyTorch twins" >&2
+  sudo_cmd=()
+  [ "$(id -u)" = 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get install -y python3-torch python3-numpy >&2 ||
+    echo "speed_table.sh: could not install python3-torch" >&2
+fi
 "$python" -c 'import torch, numpy' 2>/dev/null ||
   { echo "speed_table.sh: $python cannot import torch and numpy (Debian: apt install python3-torch)" >&2; exit 1; }
 
