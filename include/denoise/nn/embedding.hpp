@@ -80,6 +80,11 @@ class Embedding {
     c.idx = &idx;
   }
 
+  /// Records idx as the rows of a lookup the caller made itself (a model that gathers each
+  /// distinct row once), so that tangent() and per-sample gradients work as after forward(idx).
+  /// Same lifetime rule for idx. Indices are checked when they are used.
+  void attach(const index_vector& idx, cache& c) const { c.idx = &idx; }
+
   /// Accumulates d table[idx[i], :] += dout[i, :] for the forward that filled c.
   void backward(const cache& c, const matrix& dout) {
     if (c.idx == nullptr) throw config_error("Embedding::backward called before forward");

@@ -71,41 +71,28 @@ class MLP {
   /// y = MLP(x). x (and y, when the last layer is activated) must stay alive, unchanged and at the
   /// same address until backward().
   void forward(const matrix& x, matrix& y, cache& c) {
-    const std::size_t n = dense_.size();
-    if (c.dense.size() != n) {
-      c.dense.resize(n);
-      c.act.resize(n);
-      c.drop.resize(n);
-      c.pre.resize(n);
-      c.post.resize(n);
-      c.out.resize(n);
-    }
-    const matrix* in = &x;
-    for (std::size_t l = 0; l < n; ++l) {
-      const bool last = l + 1 == n;
-      if (last && !options_.activate_last) {
-        dense_[l].forward(*in, y, c.dense[l]);
-        break;
-      }
-      dense_[l].forward(*in, c.pre[l], c.dense[l]);
-      if (last) {
-        act_[l].forward(c.pre[l], y, c.act[l]);
-        break;
-      }
-      act_[l].forward(c.pre[l], c.post[l], c.act[l]);
-      if (options_.dropout > 0.0) {
-        c.drop[l].replay = c.replay;
-        drop_[l].forward(c.post[l], c.out[l], c.drop[l]);
-        in = &c.out[l];
-      } else {
-        in = &c.post[l];
-      }
-    }
+    forward_impl(x, y, c, [&](matrix& first) { dense_[0].forward(x, first, c.dense[0]); });
+  }
+
+  /// forward() for a caller that computes the first layer's output itself (a model that splits
+  /// x W0 into the products of x's halves, each over distinct rows only): `first_layer(out)` must
+  /// write x W0 + b0 (x.rows() x layer(0).out()) to out. x is still recorded as the first layer's
+  /// input, for tangent() and for a caller's own first-layer backward (see backward_to_first).
+  template <class FirstLayer>
+  void forward_with_first(const matrix& x, matrix& y, cache& c, FirstLayer&& first_layer) {
+    forward_impl(x, y, c, [&](matrix& first) {
+      dense_[0].attach(x, c.dense[0]);
+      first_layer(first);
+    });
   }
 
   /// Accumulates parameter gradients; dx = dL/dx.
-  void backward(const cache& c, const matrix& dy, matrix& dx) { backward_impl(c, dy, &dx); }
-  void backward(const cache& c, const matrix& dy) { backward_impl(c, dy, nullptr); }
+  void backward(const cache& c, const matrix& dy, matrix& dx) { backward_impl(c, dy, &dx, nullptr); }
+  void backward(const cache& c, const matrix& dy) { backward_impl(c, dy, nullptr, nullptr); }
+  /// Accumulates the gradients of every layer but the first and writes d_first = dL/d(x W0 + b0),
+  /// the gradient at the first layer's output: the backward of forward_with_first(), whose caller
+  /// accumulates the first layer's gradients (layer(0).weight_grad(), bias_grad()) itself.
+  void backward_to_first(const cache& c, const matrix& dy, matrix& d_first) { backward_impl(c, dy, nullptr, &d_first); }
 
   /// Forward mode: y_dot for input tangent x_dot (nullptr: constant input) and a direction whose
   /// parts [first, first + parameter_parts()) are this MLP's parameters in visit order, at the
@@ -165,19 +152,62 @@ class MLP {
   }
 
  private:
-  void backward_impl(const cache& c, const matrix& dy, matrix* dx) {
+  template <class FirstLayer>
+  void forward_impl(const matrix& x, matrix& y, cache& c, FirstLayer&& first_layer) {
+    const std::size_t n = dense_.size();
+    if (c.dense.size() != n) {
+      c.dense.resize(n);
+      c.act.resize(n);
+      c.drop.resize(n);
+      c.pre.resize(n);
+      c.post.resize(n);
+      c.out.resize(n);
+    }
+    const matrix* in = &x;
+    for (std::size_t l = 0; l < n; ++l) {
+      const bool last = l + 1 == n;
+      matrix& out = last && !options_.activate_last ? y : c.pre[l];
+      if (l == 0) {
+        first_layer(out);
+      } else {
+        dense_[l].forward(*in, out, c.dense[l]);
+      }
+      if (last && !options_.activate_last) break;
+      if (last) {
+        act_[l].forward(c.pre[l], y, c.act[l]);
+        break;
+      }
+      act_[l].forward(c.pre[l], c.post[l], c.act[l]);
+      if (options_.dropout > 0.0) {
+        c.drop[l].replay = c.replay;
+        drop_[l].forward(c.post[l], c.out[l], c.drop[l]);
+        in = &c.out[l];
+      } else {
+        in = &c.post[l];
+      }
+    }
+  }
+
+
+  // d_first set: stop at the first layer's output (backward_to_first).
+  void backward_impl(const cache& c, const matrix& dy, matrix* dx, matrix* d_first) {
     if (c.dense.size() != dense_.size()) throw config_error("MLP::backward called before forward");
     const matrix* g = &dy;
     for (std::size_t l = dense_.size(); l-- > 0;) {
       const bool last = l + 1 == dense_.size();
+      matrix& d_pre = l == 0 && d_first != nullptr ? *d_first : gb_;  // dL/d(layer l's output)
       if (!last || options_.activate_last) {
         if (!last && options_.dropout > 0.0) {
           drop_[l].backward(c.drop[l], *g, ga_);
-          act_[l].backward(c.act[l], ga_, gb_);
+          act_[l].backward(c.act[l], ga_, d_pre);
         } else {
-          act_[l].backward(c.act[l], *g, gb_);
+          act_[l].backward(c.act[l], *g, d_pre);
         }
-        g = &gb_;
+        g = &d_pre;
+      }
+      if (l == 0 && d_first != nullptr) {
+        if (g != d_first) B::copy(*g, *d_first);  // one linear layer: its output gradient is dy
+        return;
       }
       if (l == 0) {
         if (dx != nullptr) {

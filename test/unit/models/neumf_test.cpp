@@ -1,7 +1,10 @@
 // NeuMF on every CPU backend: gradients (dropout off, and dropout on in eval mode), score()
-// against forward(), reset, features, errors, deterministic dropout in training mode.
+// against forward(), reset, features, errors, deterministic dropout in training mode; the split
+// first tower layer (Eigen) against the one product over concatenated embeddings.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <denoise/models/neumf.hpp>
@@ -15,8 +18,10 @@ using namespace denoise::test;
 
 namespace {
 template <class B>
-models::NeuMF<B> small_neumf(double dropout = 0.0, std::uint64_t seed = 3, index_t score_pairs = 32768) {
+models::NeuMF<B> small_neumf(double dropout = 0.0, std::uint64_t seed = 3, index_t score_pairs = 32768,
+                             bool split_first_layer = true) {
   models::neumf_options o;
+  o.split_first_layer = split_first_layer;
   o.factor = 4;
   o.layers = 3;  // embeddings 16 + 16, tower 32 -> 16 -> 8 -> 4
   o.dropout = dropout;
@@ -54,6 +59,8 @@ DENOISE_TYPED_TEST(gradients, backend_list_double) {
   auto d = small_neumf<TestType>(0.5, 4);
   d.eval();
   check_model_gradients(d, 30, 2);
+  auto whole = small_neumf<TestType>(0.0, 3, 32768, false);  // the first layer as one product
+  check_model_gradients(whole, 30, 3);
 }
 
 DENOISE_TYPED_TEST(score_matches_forward, backend_list_double) {
@@ -61,6 +68,51 @@ DENOISE_TYPED_TEST(score_matches_forward, backend_list_double) {
   check_score_matches_forward(m);
   auto blocks = small_neumf<TestType>(0.0, 3, 23);  // blocks of 2 users, a ragged last block
   check_score_matches_forward(blocks);
+}
+
+// Training's first tower layer by input halves over distinct users and items (the default on
+// Eigen) is the same function as one product over every pair's [p || q], with the same gradients
+// and touched rows: batches with repeated users and items, dropout on in training mode (the same
+// masks on both sides), two batches in turn through one workspace (the grouping's marks reset).
+BOOST_AUTO_TEST_CASE(split_first_layer_is_the_one_product) {
+  using B = backends::Eigen<double>;
+  const auto far_apart = [](const std::vector<double>& a, const std::vector<double>& b) {
+    std::size_t bad = a.size() == b.size() ? 0 : 1;
+    for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) bad += std::abs(a[k] - b[k]) <= 1e-12 * std::max(1.0, std::abs(b[k])) ? 0u : 1u;
+    return bad;
+  };
+  for (const double dropout : {0.0, 0.3}) {
+    auto split = small_neumf<B>(dropout, 11, 32768, true);
+    auto whole = small_neumf<B>(dropout, 11, 32768, false);
+    typename models::NeuMF<B>::workspace ws_split, ws_whole;
+    for (const std::size_t pairs : {std::size_t(40), std::size_t(9)}) {
+      const auto batch = random_batch<B>(split.users(), split.items(), pairs, 5 + pairs);
+      const auto c = random_coefficients<B>(pairs, 77 + pairs);
+      nn::zero_grad<B>(split);
+      nn::zero_grad<B>(whole);
+      typename B::vector ls, lw;
+      split.forward(batch, ws_split, ls);
+      whole.forward(batch, ws_whole, lw);
+      BOOST_TEST(far_apart(host_of<B>(ls), host_of<B>(lw)) == 0u);
+      split.backward(ws_split, c);
+      whole.backward(ws_whole, c);
+      std::vector<std::vector<double>> grads;
+      std::vector<std::vector<index_t>> touched;
+      split.visit_parameters([&](nn::param_ref<B> p) {
+        grads.push_back(host_of<B>(p.grad.values()));
+        if (p.sparse()) touched.push_back(host_of<B>(*p.touched));
+      });
+      std::size_t part = 0, sparse = 0;
+      whole.visit_parameters([&](nn::param_ref<B> p) {
+        BOOST_TEST_CONTEXT(p.name << ", dropout " << dropout << ", " << pairs << " pairs") {
+          BOOST_TEST(far_apart(grads[part], host_of<B>(p.grad.values())) == 0u);
+          if (p.sparse()) BOOST_TEST(touched[sparse++] == host_of<B>(*p.touched), boost::test_tools::per_element());
+        }
+        ++part;
+      });
+      BOOST_TEST(part == grads.size());
+    }
+  }
 }
 
 DENOISE_TYPED_TEST(reset_is_reproducible, backend_list_double) {

@@ -117,6 +117,26 @@ DENOISE_TYPED_TEST(mlp_layers, denoise::test::backend_list_double) {
                  [&](auto& dy, auto& dx) { tanh_mlp.backward(t, dy, dx); });
 }
 
+// forward_with_first / backward_to_first: the caller computes the first layer (here with a Dense
+// forward and backward of that same layer on a cache of its own), the MLP does the rest; the
+// gradients are those of the whole MLP. Also one layer, where d_first is dy itself.
+DENOISE_TYPED_TEST(mlp_with_the_first_layer_outside, denoise::test::backend_list_double) {
+  using B = TestType;
+  auto x = random_matrix<B>(9, 6, 8);
+  for (const auto& sizes : {std::vector<index_t>{6, 8, 5, 2}, std::vector<index_t>{6, 3}}) {
+    nn::MLP<B> net(sizes, 7);
+    typename nn::MLP<B>::cache c;
+    typename nn::Dense<B>::cache first;
+    typename B::matrix d_first;
+    check_layer<B>(
+        net, &x, [&](auto& y) { net.forward_with_first(x, y, c, [&](auto& out) { net.layer(0).forward(x, out, first); }); },
+        [&](auto& dy, auto& dx) {
+          net.backward_to_first(c, dy, d_first);
+          net.layer(0).backward(first, d_first, dx);
+        });
+  }
+}
+
 DENOISE_TYPED_TEST(shape_mismatches_throw_config_error, denoise::test::backend_list_double) {
   using B = TestType;
   nn::Dense<B> layer(5, 4, 1);

@@ -179,6 +179,46 @@ struct pair_first_layer {
   }
 };
 
+/// NeuMF training, first tower layer split by input halves: row r of a batch is
+///   out[r, c] = user_part[user_slot[r], c] + item_part[item_slot[r], c]
+/// over the parts of the batch's distinct users and items (the first layer's bias is already in
+/// item_part). One launch index per pair.
+template <class T, class I>
+struct add_slot_rows {
+  const T* user_part;
+  const T* item_part;
+  const I* user_slot;
+  const I* item_slot;
+  T* out;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    const T* u = user_part + static_cast<std::size_t>(user_slot[r]) * cols;
+    const T* v = item_part + static_cast<std::size_t>(item_slot[r]) * cols;
+    T* o = out + r * cols;
+    for (std::size_t c = 0; c < cols; ++c) o[c] = u[c] + v[c];
+  }
+};
+
+/// Row r: out[r, :] = [left[left_slot[r], :] || right[right_slot[r], :]] (left_cols then
+/// right_cols columns). One launch index per row.
+template <class T, class I>
+struct concat_slot_rows {
+  const T* left;
+  const T* right;
+  const I* left_slot;
+  const I* right_slot;
+  T* out;
+  std::size_t left_cols;
+  std::size_t right_cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    const T* a = left + static_cast<std::size_t>(left_slot[r]) * left_cols;
+    const T* b = right + static_cast<std::size_t>(right_slot[r]) * right_cols;
+    T* o = out + r * (left_cols + right_cols);
+    for (std::size_t c = 0; c < left_cols; ++c) o[c] = a[c];
+    for (std::size_t c = 0; c < right_cols; ++c) o[left_cols + c] = b[c];
+  }
+};
+
 /// relu(x)
 template <class T>
 struct relu {
