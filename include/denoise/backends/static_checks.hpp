@@ -57,8 +57,26 @@ template <class B> using merge_rows_t = decltype(B::merge_rows(
 template <class B> using to_host_t = decltype(B::to_host(
     std::declval<const typename B::matrix&>(), std::declval<std::vector<typename B::scalar>&>()));
 
+// Optional members (marked so in docs/policies/backend.md): detected where they are used.
+template <class B, class Rows> using scatter_add_rows_from_t = decltype(B::scatter_add_rows_from(
+    std::declval<typename B::matrix&>(), std::declval<const typename B::index_vector&>(), std::declval<const Rows&>(),
+    std::declval<typename B::index_vector&>(), std::declval<typename B::scatter_workspace&>()));
+template <class B> using unordered_segmented_topk_t = decltype(B::segmented_topk(
+    std::declval<const typename B::vector&>(), std::declval<const typename B::offset_vector&>(), index_t{},
+    std::declval<typename B::index_vector&>(), false));
+
 }  // namespace probe
 }  // namespace detail
+
+/// Whether B has the optional `scatter_add_rows_from(dst, idx, rows, touched, ws)` for source rows
+/// of type Rows (computed rows, never stored); nn::Embedding::backward_rows falls back without it.
+template <class B, class Rows>
+inline constexpr bool has_scatter_add_rows_from_v = traits::is_detected_v<detail::probe::scatter_add_rows_from_t, B, Rows>;
+
+/// Whether B::segmented_topk takes the optional fifth argument `ordered` (false: the k kept per
+/// segment in any order); T-CE passes it where it exists.
+template <class B>
+inline constexpr bool has_unordered_segmented_topk_v = traits::is_detected_v<detail::probe::unordered_segmented_topk_t, B>;
 
 /// True when B is a usable Backend policy; otherwise the first missing member stops the build.
 template <class B>

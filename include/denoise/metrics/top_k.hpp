@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../core/error.hpp"
+#include "../core/kth_highest_key.hpp"
 #include "../core/macros.hpp"
 #include "../core/span.hpp"
 #include "../core/types.hpp"
@@ -133,26 +134,12 @@ DENOISE_INLINE std::int32_t order_key(float score) noexcept {
   return nan_magnitude(static_cast<std::uint32_t>(magnitude)) ? std::numeric_limits<std::int32_t>::min() : ordered;
 }
 
-// The k-th highest of `count` keys (k <= count), two bits at a time from the top: the highest T
-// with at least k keys >= T. Each of the 16 steps counts the keys at or above the three trials
-// above the bits found so far and keeps the highest trial that k keys reach. Branch-free counting
-// passes that vectorise, instead of a selection whose comparisons mispredict; two bits per step
-// halve the chain of dependent counts, which is what bounds one bit per step.
+// The k-th highest of `count` keys (k <= count): the highest T with at least k keys >= T
+// (core/kth_highest_key.hpp, on the keys made unsigned in the same order).
 inline std::int32_t kth_highest(const std::int32_t* keys, std::size_t count, std::size_t k) noexcept {
-  std::uint32_t unsigned_keys[top_k_groups];  // the same order, unsigned
+  std::uint32_t unsigned_keys[top_k_groups];
   for (std::size_t c = 0; c < count; ++c) unsigned_keys[c] = static_cast<std::uint32_t>(keys[c]) ^ 0x80000000u;
-  std::uint32_t found = 0;
-  for (int shift = 30; shift >= 0; shift -= 2) {
-    const std::uint32_t high = found | (2u << shift), both = high | (1u << shift), low = found | (1u << shift);
-    std::uint32_t at_both = 0, at_high = 0, at_low = 0;  // 32-bit, so that counts stay in the keys' lanes
-    for (std::size_t c = 0; c < count; ++c) {
-      at_both += unsigned_keys[c] >= both ? 1u : 0u;
-      at_high += unsigned_keys[c] >= high ? 1u : 0u;
-      at_low += unsigned_keys[c] >= low ? 1u : 0u;
-    }
-    found = at_both >= k ? both : at_high >= k ? high : at_low >= k ? low : found;
-  }
-  return static_cast<std::int32_t>(found ^ 0x80000000u);
+  return static_cast<std::int32_t>(::denoise::detail::kth_highest_key(unsigned_keys, count, k) ^ 0x80000000u);
 }
 
 // Partial selection of the K best scores, NaN never a candidate (the evaluator writes NaN over
@@ -181,6 +168,7 @@ inline std::size_t select_top_k(const float* scores, std::size_t n, std::size_t 
   floor = std::max(floor, std::numeric_limits<std::int32_t>::min() + 1);  // NaN stays out
   const auto before = [](const scored_item& a, const scored_item& b) { return ranks_before(a, b); };  // inlined
   std::size_t size = 0;
+  float floor_score = score_at_key(floor);  // what the vector compares test against
   const auto consider = [&](std::size_t i) {
     if (order_key(scores[i]) < floor) return;  // the floor may have risen since the mask was taken
     buffer[size++] = scored_item{scores[i], static_cast<index_t>(i)};
@@ -188,12 +176,13 @@ inline std::size_t select_top_k(const float* scores, std::size_t n, std::size_t 
       std::nth_element(buffer, buffer + (k - 1), buffer + size, before);
       size = k;
       floor = order_key(buffer[k - 1].score);
+      floor_score = score_at_key(floor);
     }
   };
   std::size_t base = 0;
   for (; base + top_k_lanes <= n; base += top_k_lanes) {
     // The floor as of this block of lanes; consider() tests again against a floor raised since.
-    std::uint32_t reach = reach_mask(scores + base, score_at_key(floor));
+    std::uint32_t reach = reach_mask(scores + base, floor_score);
     for (; reach != 0; reach &= reach - 1) consider(base + lowest_set_bit(reach));
   }
   for (; base < n; ++base) consider(base);

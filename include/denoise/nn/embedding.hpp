@@ -16,20 +16,12 @@
 #include "../backends/static_checks.hpp"
 #include "../core/error.hpp"
 #include "../core/macros.hpp"
-#include "../core/static_checks.hpp"
 #include "../core/random.hpp"
 #include "init.hpp"
 #include "parameter.hpp"
 
 namespace denoise {
 namespace nn {
-namespace detail {
-template <class B, class Rows>
-using scatter_add_rows_from_t = decltype(B::scatter_add_rows_from(
-    std::declval<typename B::matrix&>(), std::declval<const typename B::index_vector&>(), std::declval<const Rows&>(),
-    std::declval<typename B::index_vector&>(), std::declval<typename B::scatter_workspace&>()));
-}  // namespace detail
-
 namespace kernels {
 /// Row i: out[i, :] = the row rows.add_to(i, .) adds (to zeros, so the same values).
 template <class T, class Rows>
@@ -98,7 +90,7 @@ class Embedding {
   template <class Rows>
   void backward_rows(const cache& c, const Rows& rows) {
     if (c.idx == nullptr) throw config_error("Embedding::backward called before forward");
-    if constexpr (traits::is_detected_v<detail::scatter_add_rows_from_t, B, Rows>) {
+    if constexpr (backends::has_scatter_add_rows_from_v<B, Rows>) {
       B::scatter_add_rows_from(grad_, *c.idx, rows, step_rows_, workspace_);
     } else {
       written_.resize(static_cast<index_t>(c.idx->size()), table_.cols());

@@ -56,6 +56,14 @@ struct Serial : denoise::backends::detail::common_primitives<Serial<Scalar>, Sca
 
 static_assert(denoise::backends::check_backend<Serial<>>());
 
+// Optional members are detected: the Eigen backend has both; this backend's segmented_topk takes
+// no `ordered` argument (T-CE then asks for the sorted top); models/mf_gmf_test.cpp checks a
+// backend whose scatter_add_rows_from is deleted.
+static_assert(denoise::backends::has_unordered_segmented_topk_v<denoise::backends::Eigen<float>>);
+static_assert(!denoise::backends::has_unordered_segmented_topk_v<Serial<>>);
+static_assert(denoise::backends::has_scatter_add_rows_from_v<denoise::backends::Eigen<float>,
+                                                             denoise::backends::kernels::matrix_rows<float>>);
+
 template <class B>
 std::vector<float> train_a_little() {
   denoise::nn::MLP<B> net({4, 8, 1}, 3);

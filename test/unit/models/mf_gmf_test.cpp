@@ -50,6 +50,9 @@ struct eigen_without_row_functors : backends::Eigen<double> {
   static void scatter_add_rows_from(matrix&, const index_vector&, const Rows&, index_vector&,
                                     scatter_workspace&) = delete;
 };
+static_assert(!backends::has_scatter_add_rows_from_v<eigen_without_row_functors,
+                                                      backends::kernels::matrix_rows<double>>,
+              "the deleted member hides the backend's: the fallback path is what the test runs");
 }  // namespace
 static_assert(models::check_model<models::MF<backends::Eigen<float>>>(), "");
 

@@ -1,8 +1,8 @@
 // Selection by the bits of order-preserving keys, for the Eigen backend's segmented_topk: the
-// k-th highest key found two bits at a time by branch-free counting passes that vectorise, then
-// one pass that keeps the positions above it and the first ties at it. No comparison-based
-// selection, whose branches mispredict on random values (nth_element over a T-CE batch of losses
-// was most of that method's cost per batch).
+// k-th highest key found two bits at a time by branch-free counting passes that vectorise
+// (core/kth_highest_key.hpp), then one pass that keeps the positions above it and the first ties
+// at it. No comparison-based selection, whose branches mispredict on random values (nth_element
+// over a T-CE batch of losses was most of that method's cost per batch).
 #pragma once
 
 #include <cmath>
@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+
+#include "../../core/kth_highest_key.hpp"
 
 namespace denoise {
 namespace backends {
@@ -33,29 +35,11 @@ inline order_key_t<Scalar> order_key(Scalar x) noexcept {
   return (bits & sign) != 0 ? ~bits : bits | sign;
 }
 
-/// The k-th highest of n keys (1 <= k <= n): the highest T with at least k keys >= T, two bits
-/// per step, each step counting the keys at or above the three trials above the bits found.
-template <class K>
-inline K kth_highest_key(const K* keys, std::size_t n, std::size_t k) noexcept {
-  K found = 0;
-  for (int shift = 8 * static_cast<int>(sizeof(K)) - 2; shift >= 0; shift -= 2) {
-    const K high = found | (K(2) << shift), both = high | (K(1) << shift), low = found | (K(1) << shift);
-    K at_both = 0, at_high = 0, at_low = 0;  // the keys' width, so that counts stay in their lanes
-    for (std::size_t i = 0; i < n; ++i) {
-      at_both += keys[i] >= both ? K(1) : K(0);
-      at_high += keys[i] >= high ? K(1) : K(0);
-      at_low += keys[i] >= low ? K(1) : K(0);
-    }
-    found = at_both >= k ? both : at_high >= k ? high : at_low >= k ? low : found;
-  }
-  return found;
-}
-
 /// The positions of the k highest of n keys (1 <= k <= n), ties to the lower position, written
 /// in position order to `out` (room for n: every position is written, only the first k count).
 template <class K, class Index>
 inline void top_positions(const K* keys, std::size_t n, std::size_t k, Index* out) noexcept {
-  const K threshold = kth_highest_key(keys, n, k);
+  const K threshold = ::denoise::detail::kth_highest_key(keys, n, k);
   std::size_t above = 0;
   for (std::size_t i = 0; i < n; ++i) above += keys[i] > threshold ? 1u : 0u;
   std::size_t ties = k - above;  // positions at the threshold still to keep, lowest first

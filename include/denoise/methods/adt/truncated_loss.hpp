@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "../../core/macros.hpp"
-#include "../../core/static_checks.hpp"
+#include "../../backends/static_checks.hpp"
 #include "../../core/types.hpp"
 #include "drop_schedule.hpp"
 
@@ -46,12 +46,6 @@ class TruncatedLoss {
       if (position[j] >= 0) weight[position[j]] = S(0);
     }
   };
-  /// Detects the optional `ordered` argument of B::segmented_topk (docs/policies/backend.md).
-  template <class B>
-  using unordered_topk_t = decltype(B::segmented_topk(
-      std::declval<const typename B::vector&>(), std::declval<const typename B::offset_vector&>(), index_t{},
-      std::declval<typename B::index_vector&>(), false));
-
   template <class B>
   class State {
    public:
@@ -74,7 +68,7 @@ class TruncatedLoss {
       host_offsets_.assign({0, static_cast<offset_t>(n)});
       B::from_host(host_offsets_, offsets_);
       // Only the set of dropped positions matters: skip the sort of the top where the backend can.
-      if constexpr (traits::is_detected_v<unordered_topk_t, B>) {
+      if constexpr (backends::has_unordered_segmented_topk_v<B>) {
         B::segmented_topk(candidates_, offsets_, static_cast<index_t>(drop), dropped_, false);
       } else {
         B::segmented_topk(candidates_, offsets_, static_cast<index_t>(drop), dropped_);
