@@ -7,6 +7,7 @@
 #include <cmath>
 #include <vector>
 
+#include <denoise/core/threads.hpp>
 #include <denoise/models/neumf.hpp>
 #include <denoise/models/static_checks.hpp>
 
@@ -113,6 +114,37 @@ BOOST_AUTO_TEST_CASE(split_first_layer_is_the_one_product) {
       BOOST_TEST(part == grads.size());
     }
   }
+}
+
+// The split first layer's bits do not depend on the thread count: one thread, and two threads
+// with a grain of one unit (every loop of the backend in a parallel region: the per-row sums of
+// the scatter-add, the GEMM's row blocks).
+BOOST_AUTO_TEST_CASE(split_first_layer_is_the_same_at_any_thread_count) {
+  using B = backends::Eigen<double>;
+  const auto run = [](int team) {
+    auto m = small_neumf<B>(0.0, 13);
+    const auto batch = random_batch<B>(m.users(), m.items(), 300, 21);
+    const auto c = random_coefficients<B>(300, 22);
+    typename models::NeuMF<B>::workspace ws;
+    typename B::vector logits;
+    std::vector<std::vector<double>> out;
+    {
+      const threads::scoped scope(team);
+      m.forward(batch, ws, logits);
+      m.backward(ws, c);
+    }
+    out.push_back(host_of<B>(logits));
+    m.visit_parameters([&](nn::param_ref<B> p) { out.push_back(host_of<B>(p.grad.values())); });
+    return out;
+  };
+  const auto one = run(1);
+  threads::set_adaptive(false);  // a loaded test machine must not take the serial path instead
+  threads::set_grain(1);
+  const auto two = run(2);
+  threads::set_grain(0);
+  threads::set_adaptive(true);
+  BOOST_TEST_REQUIRE(one.size() == two.size());
+  for (std::size_t k = 0; k < one.size(); ++k) BOOST_TEST(one[k] == two[k], "part " << k);
 }
 
 DENOISE_TYPED_TEST(reset_is_reproducible, backend_list_double) {
