@@ -2,9 +2,12 @@
 //   gather / scatter-add rows (embedding lookup and its gradient), batch 4096, width 16..256
 //   gemm (batch x width) * (width x width), batch 1024..4096, width 16..256
 //   per-segment top-k (top-50 of 1,682 items for 512 users)
-// Run: denoise_bench --benchmark_filter='gather|scatter|gemm|topk'
+//   a dense Adam step over GMF's ml-100k parameters (2,625 x 32 embedding rows), the update every
+//   training step of the speed table makes: one sqrt and one division per element
+// Run: denoise_bench --benchmark_filter='gather|scatter|gemm|topk|adam'
 #include <denoise/backends/eigen.hpp>
 #include <denoise/backends/thrust.hpp>
+#include <denoise/nn/optim/update_kernels.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -154,6 +157,26 @@ void BM_segmented_topk_scalar_loop(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * topk_users);
 }
 
+// ---- dense Adam ----------------------------------------------------------------------------
+// Every element's update needs a sqrt and a division, so the step is bound by their vector
+// throughput, not by memory (the four 336 KB arrays sit in L2): the floor of dense Adam per epoch.
+void BM_adam_dense(benchmark::State& state) {
+  const auto rows = static_cast<index_t>(state.range(0)), cols = static_cast<index_t>(state.range(1));
+  E::matrix theta(rows, cols), grad(rows, cols), m(rows, cols), v(rows, cols);
+  E::fill_uniform(theta, 1);
+  E::fill_uniform(grad, 2);
+  E::fill(m, 0.0f);
+  E::fill(v, 0.0f);
+  const denoise::nn::kernels::adam_update<float> step{
+      E::ptr(theta), E::ptr(grad), E::ptr(m), E::ptr(v), nullptr, static_cast<std::size_t>(cols),
+      1e-3f, 1.0f, 0.9f, 0.999f, 1e-8f, 0.0f};
+  for (auto _ : state) {
+    E::launch(static_cast<std::size_t>(rows), step, static_cast<std::size_t>(cols));
+    benchmark::DoNotOptimize(E::ptr(theta));
+  }
+  state.SetItemsProcessed(state.iterations() * rows * cols);
+}
+
 void shapes_rows(benchmark::internal::Benchmark* b) {
   for (int dim : {16, 64, 256}) b->Args({4096, dim});
 }
@@ -177,3 +200,4 @@ BENCHMARK(BM_gemm_scalar_loop)->Apply(shapes_gemm)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_segmented_topk, E)->UseRealTime();
 BENCHMARK_TEMPLATE(BM_segmented_topk, TO)->UseRealTime();
 BENCHMARK(BM_segmented_topk_scalar_loop)->UseRealTime();
+BENCHMARK(BM_adam_dense)->Args({2625, 32})->UseRealTime();

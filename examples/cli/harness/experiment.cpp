@@ -60,6 +60,8 @@ const std::vector<flag_spec> training_flags{
     {"--lr", "X", "Adam learning rate (default 0.001; synthetic 0.005)"},
     {"--weight-decay", "X", "(default 0)"},
     {"--dense-adam", "", "PyTorch-style dense Adam instead of lazy sparse rows"},
+    {"--rank-sampling", "", "uniform negatives by rank for every user (no rejection): the negatives\n"
+                            "runs made before 2026-12-06 drew (the same distribution)"},
     {"--seeds", "LIST", "training seeds (default 1); --repeat N means seeds 1..N"},
     {"--repeat", "N", "seeds 1..N"},
     {"--k", "LIST", "ranking cut-offs (default 20)"},
@@ -277,6 +279,7 @@ void parse_training(const flags& f, experiment_config& c) {
   c.lr = f.number("--lr", c.lr);
   c.weight_decay = f.number("--weight-decay", c.weight_decay);
   c.dense_adam = f.has("--dense-adam");
+  c.rank_sampling = f.has("--rank-sampling");
   if (f.has("--seeds") && f.has("--repeat")) flags::fail("--repeat", "use either --seeds or --repeat");
   if (f.has("--repeat")) {
     c.seeds.clear();

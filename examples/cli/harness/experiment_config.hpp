@@ -55,6 +55,9 @@ struct experiment_config {
   double lr = 0.001;
   double weight_decay = 0.0;
   bool dense_adam = false;          ///< PyTorch-style dense Adam instead of lazy sparse rows
+  /// --rank-sampling: every uniform negative by rank, no bitset (UniformNegativeSampler with a
+  /// budget of 0): the draws of runs made before 2026-12-06 (same distribution, other negatives).
+  bool rank_sampling = false;
   std::vector<std::uint64_t> seeds{1};
   std::vector<int> ks{20};
   std::string monitor = "ndcg@20";  ///< validation metric that selects the reported epoch

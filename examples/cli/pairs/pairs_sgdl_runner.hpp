@@ -70,7 +70,7 @@ class pairs_sgdl_runner final : public pairs_runner_base {
     sgdl.log_memorization_against(d.split.train.noisy());
     train::Trainer<Model, Loss, denoise::methods::SGDL, denoise::nn::Adam<Backend>> trainer(
         model, denoise::nn::Adam<Backend>(adam_from(c)), sgdl, pairs_trainer_options(c, s, seed));
-    denoise::data::UniformNegativeSampler sampler(d.split.train);
+    denoise::data::UniformNegativeSampler sampler(d.split.train, sampler_budget_from(c));
     const auto validation = d.validation_target();
     sg::phase_two_selection<Backend> select(sgdl.report(), c.monitor, settings.eval_every, c.patience);
     train::progress line(c.monitor);

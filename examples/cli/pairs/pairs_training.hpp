@@ -38,7 +38,7 @@ template <class Backend, class Trainer, class Target>
 void fit_with_selection(Trainer& trainer, const experiment_config& c, const prepared_data& d, const Target& validation,
                         std::uint64_t seed, method_run& out) {
   namespace train = denoise::train;
-  const denoise::data::UniformNegativeSampler sampler(d.split.train);
+  const denoise::data::UniformNegativeSampler sampler(d.split.train, sampler_budget_from(c));
   train::progress line(c.monitor);
   if (c.select_every == 0) {
     train::early_stopping<Backend> select(c.monitor, c.patience, /*higher_is_better=*/true);

@@ -194,16 +194,23 @@ class GMF {
     detail::require_pairs(users.size(), items.size(), "GMF");
     auto& s = ws.s_.get();
     s.forwarded = false;
-    users_.forward(users, s.pu, s.user);
-    items_.forward(items, s.qi, s.item);
-    // The product and the output layer in one pass (the layer's own forward would be a gemm of
-    // width 1 after a separate elementwise product).
-    s.prod.resize(s.pu.rows(), s.pu.cols());
+    B::check_indices(users, this->users(), "gather_rows");  // the fused kernel reads the tables by them
+    B::check_indices(items, this->items(), "gather_rows");
+    users_.attach(users, s.user);
+    items_.attach(items, s.item);
+    // The lookups, the product and the output layer in one pass (separately: two gathers, then an
+    // elementwise product and a gemm of width 1).
+    const auto f = static_cast<std::size_t>(options_.factor);
+    s.pu.resize(static_cast<index_t>(users.size()), options_.factor);
+    s.qi.resize(static_cast<index_t>(users.size()), options_.factor);
+    s.prod.resize(static_cast<index_t>(users.size()), options_.factor);
     logits.resize(users.size());
     B::launch(users.size(),
-              kernels::gmf_score<scalar>{B::ptr(s.pu), B::ptr(s.qi), B::ptr(out_.weight()), B::ptr(out_.bias()),
-                                         B::ptr(s.prod), B::ptr(logits), static_cast<std::size_t>(options_.factor)},
-              3 * static_cast<std::size_t>(options_.factor));
+              kernels::gmf_gather_score<scalar, index_t>{B::ptr(users_.table()), B::ptr(items_.table()), B::ptr(users),
+                                                         B::ptr(items), users.size(), B::ptr(out_.weight()),
+                                                         B::ptr(out_.bias()), B::ptr(s.pu), B::ptr(s.qi),
+                                                         B::ptr(s.prod), B::ptr(logits), f},
+              5 * f);
     out_.attach(s.prod, s.out);
     s.pairs = users.size();
     s.forwarded = true;

@@ -261,7 +261,7 @@ class NeuMF {
 
   /// scores[r, j] = logit(users[r], j) in evaluation mode (no dropout, whatever train() says).
   /// The GMF part is one gemm, (P^G_users ⊙ h_G) Q^G^T. The first tower layer splits into a user
-  /// part P^M_users W1_top + b1 and an item part Q^M W1_bottom, each computed once; the rest of
+  /// part P^M_users W1_top and an item part Q^M W1_bottom + b1, each computed once; the rest of
   /// the tower runs on blocks of users x all items (options().score_pairs pairs at a time) in
   /// reused buffers. Uses its own buffers: a pending forward/backward is not disturbed.
   void score(const index_vector& users, matrix& scores) {
@@ -275,16 +275,9 @@ class NeuMF {
     detail::add_scalar<B>(scores, out_.bias());
     if (nu == 0) return;
     // first tower layer, split into its user and item halves
-    nn::Dense<B>& first = mlp_.layer(0);
-    const index_t h1 = first.out();
-    const typename B::const_view w1_top = first_half(0), w1_bottom = first_half(1);
+    const index_t h1 = mlp_.layer(0).out();
     B::gather_rows(user_m_.table(), users, sm_);
-    user_part_.resize(nu, h1);
-    B::gemm(false, false, scalar(1), B::as_view(static_cast<const matrix&>(sm_)), w1_top, scalar(0),
-            B::as_view(user_part_));
-    B::add_row_broadcast(user_part_, first.bias());
-    item_part_.resize(ni, h1);
-    B::gemm(false, false, scalar(1), B::as_view(item_m_.table()), w1_bottom, scalar(0), B::as_view(item_part_));
+    first_layer_parts(B::as_view(static_cast<const matrix&>(sm_)), B::as_view(item_m_.table()), user_part_, item_part_);
     // the rest of the tower on blocks of users
     const index_t per_block = std::max<index_t>(1, options_.score_pairs / ni);
     const typename B::const_view h_m{B::ptr(out_.weight()) + f, last_, 1};
@@ -405,13 +398,9 @@ class NeuMF {
                                                          B::ptr(s.item_slot), B::ptr(s.x), e, e},
               2 * e);
     mlp_.forward_with_first(s.x, s.m, s.mlp, [&](matrix& first) {
-      nn::Dense<B>& layer = mlp_.layer(0);
-      const index_t h1 = layer.out();
-      B::gemm(false, false, scalar(1), B::as_view(static_cast<const matrix&>(s.pu)), first_half(0), scalar(0),
-              resized_view(s.up, static_cast<index_t>(s.users.size()), h1));
-      B::gemm(false, false, scalar(1), B::as_view(static_cast<const matrix&>(s.qi)), first_half(1), scalar(0),
-              resized_view(s.ip, static_cast<index_t>(s.items.size()), h1));
-      B::add_row_broadcast(s.ip, layer.bias());
+      const index_t h1 = mlp_.layer(0).out();
+      first_layer_parts(B::as_view(static_cast<const matrix&>(s.pu)), B::as_view(static_cast<const matrix&>(s.qi)),
+                        s.up, s.ip);
       first.resize(static_cast<index_t>(n), h1);
       B::launch(n,
                 kernels::add_slot_rows<scalar, index_t>{B::ptr(s.up), B::ptr(s.ip), B::ptr(s.user_slot),
@@ -437,11 +426,7 @@ class NeuMF {
     };
     sum_by_slot(s.user_slot, s.users.size(), s.du);
     sum_by_slot(s.item_slot, s.items.size(), s.di);
-    const auto grad_half = [&](int half) {
-      return typename B::view{B::ptr(layer.weight_grad()) + static_cast<std::size_t>(half) * static_cast<std::size_t>(e_) *
-                                                                static_cast<std::size_t>(h1),
-                              e_, h1};
-    };
+    const auto grad_half = [&](int half) { return B::as_view(layer.weight_grad()).row_block(half * e_, e_); };
     const auto cview = [](const matrix& m) { return B::as_view(m); };
     B::gemm(true, false, scalar(1), cview(s.pu), cview(s.du), scalar(1), grad_half(0));
     B::gemm(true, false, scalar(1), cview(s.qi), cview(s.di), scalar(1), grad_half(1));
@@ -455,11 +440,18 @@ class NeuMF {
 
   // Rows [half * e, (half + 1) * e) of the first tower layer's weight: the user (0) or item (1) half.
   typename B::const_view first_half(int half) {
+    return B::as_view(static_cast<const matrix&>(mlp_.layer(0).weight())).row_block(half * e_, e_);
+  }
+
+  // The first tower layer by input halves, [p || q] W1 + b1 = up[p] + ip[q]: up = user_rows W1_top
+  // and ip = item_rows W1_bottom + b1. Training passes the batch's distinct rows, score() the
+  // users' rows and the whole item table.
+  void first_layer_parts(typename B::const_view user_rows, typename B::const_view item_rows, matrix& up, matrix& ip) {
     nn::Dense<B>& layer = mlp_.layer(0);
     const index_t h1 = layer.out();
-    return typename B::const_view{
-        B::ptr(layer.weight()) + static_cast<std::size_t>(half) * static_cast<std::size_t>(e_) * static_cast<std::size_t>(h1),
-        e_, h1};
+    B::gemm(false, false, scalar(1), user_rows, first_half(0), scalar(0), resized_view(up, user_rows.rows, h1));
+    B::gemm(false, false, scalar(1), item_rows, first_half(1), scalar(0), resized_view(ip, item_rows.rows, h1));
+    B::add_row_broadcast(ip, layer.bias());
   }
   static typename B::view resized_view(matrix& m, index_t rows, index_t cols) {
     m.resize(rows, cols);

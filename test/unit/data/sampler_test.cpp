@@ -104,21 +104,50 @@ BOOST_AUTO_TEST_CASE(uniform_is_reproducible_and_rejects_full_users) {
 }
 
 BOOST_AUTO_TEST_CASE(uniform_bulk_sampling_draws_what_one_by_one_sampling_draws) {
-  // Users of every size in one call (dense with 3 negatives, sparse, empty, half), in runs longer
-  // and shorter than the interleaved group of 16: the bulk searches must land on the same items
-  // as sample(user) in turn (the dense user's draws cover all of its ranks).
+  // Users of every size in one call (dense with 3 negatives and half: rank; sparse and empty:
+  // rejection when the sampler holds its bitset), in runs longer and shorter than the interleaved group of 16:
+  // the bulk draws must land on the same items as sample(user) in turn (the dense user's draws
+  // cover all of its ranks). Again with no bitset (budget 0), where every user is sampled by rank.
   const auto d = dense_and_sparse(300);
-  const dd::UniformNegativeSampler s(d);
-  denoise::random::rng pick(5), a(21), b(21);
-  for (std::size_t n : {std::size_t(1), std::size_t(15), std::size_t(16), std::size_t(17), std::size_t(1000)}) {
-    std::vector<index_t> users(n), bulk(n), single(n);
-    for (auto& u : users) u = static_cast<index_t>(pick.uniform_index(4));
-    s.sample(users, bulk, a);
-    for (std::size_t k = 0; k < n; ++k) single[k] = s.sample(users[k], b);
-    BOOST_TEST(bulk == single, boost::test_tools::per_element());
+  for (const std::size_t budget : {dd::UniformNegativeSampler::default_membership_budget_bytes, std::size_t(0)}) {
+    const dd::UniformNegativeSampler s(d, budget);
+    BOOST_TEST(s.has_membership() == (budget != 0));
+    denoise::random::rng pick(5), a(21), b(21);
+    for (std::size_t n : {std::size_t(1), std::size_t(15), std::size_t(16), std::size_t(17), std::size_t(1000)}) {
+      std::vector<index_t> users(n), bulk(n), single(n);
+      for (auto& u : users) u = static_cast<index_t>(pick.uniform_index(4));
+      s.sample(users, bulk, a);
+      for (std::size_t k = 0; k < n; ++k) single[k] = s.sample(users[k], b);
+      BOOST_TEST(bulk == single, boost::test_tools::per_element());
+    }
+    std::vector<index_t> users(3, 1), short_out(2);
+    BOOST_CHECK_THROW(s.sample(users, short_out, a), denoise::config_error);
   }
-  std::vector<index_t> users(3, 1), short_out(2);
-  BOOST_CHECK_THROW(s.sample(users, short_out, a), denoise::config_error);
+}
+
+BOOST_AUTO_TEST_CASE(uniform_rejection_and_rank_are_both_exact) {
+  // The same users through both methods: with the bitset, users 1 (3 positives) and 2 (none) are
+  // sampled by rejection and users 0 (3 negatives left) and 3 (every even item) by rank; without
+  // it (budget 0), all by rank. Each must be uniform over the user's negatives, in
+  // bulk draws too.
+  const auto d = dense_and_sparse(120);
+  const dd::UniformNegativeSampler with_bits(d), by_rank(d, 0);
+  BOOST_TEST(with_bits.has_membership());
+  BOOST_TEST(!by_rank.has_membership());
+  denoise::random::rng g(77);
+  for (const auto* s : {&with_bits, &by_rank}) {
+    for (index_t u : {0, 1, 2, 3}) {
+      const long n = 40000;
+      std::vector<index_t> users(static_cast<std::size_t>(n), u), out(static_cast<std::size_t>(n));
+      s->sample(users, out, g);
+      std::vector<long> counts(120, 0);
+      for (index_t j : out) ++counts[static_cast<std::size_t>(j)];
+      std::vector<double> p(120, 0.0);
+      for (index_t j = 0; j < 120; ++j)
+        if (!s->positives().contains(static_cast<std::size_t>(u), j)) p[static_cast<std::size_t>(j)] = 1.0 / s->n_negatives(u);
+      BOOST_TEST(chi_square(counts, p, n) < chi_square_critical(s->n_negatives(u) - 1.0));
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(alias_table_matches_weights) {

@@ -36,35 +36,64 @@ struct scale_rows {
   }
 };
 
-/// GMF's forward, row n (one pair): prod[n, :] = pu[n, :] ⊙ qi[n, :] and
-/// logits[n] = prod[n, :] · h + b, in one pass. The dot product keeps `lanes` partial sums that a
-/// compiler maps to one vector register and adds them pairwise at the end: a single running sum
-/// would be a chain of dependent additions (floats are not reassociated).
-template <class T>
-struct gmf_score {
+/// GMF's forward, row n (one pair), read straight from the embedding tables: pu[n, :] =
+/// P[users[n], :], qi[n, :] = Q[items[n], :] (kept for the backward), prod[n, :] = pu ⊙ qi and
+/// logits[n] = prod[n, :] · h + b, in one pass (a separate gather would write pu and qi only for
+/// this pass to read them back). Pairs visit the tables in random order, so the rows `ahead` pairs
+/// later are prefetched (host) and their misses overlap. The dot product keeps `lanes` partial
+/// sums that a compiler maps to one vector register and adds them pairwise at the end: a single
+/// running sum would be a chain of dependent additions (floats are not reassociated).
+template <class T, class I>
+struct gmf_gather_score {
   static constexpr std::size_t lanes = 16;
-  const T* pu;
-  const T* qi;
+  static constexpr std::size_t ahead = 8;
+  const T* user_table;
+  const T* item_table;
+  const I* users;
+  const I* items;
+  std::size_t pairs;
   const T* h;
   const T* b;
+  T* pu;
+  T* qi;
   T* prod;
   T* logits;
   std::size_t cols;
   DENOISE_HOST_DEVICE void operator()(std::size_t n) const {
+    if (n + ahead < pairs) {
+      const T* p_next = user_table + static_cast<std::size_t>(users[n + ahead]) * cols;
+      const T* q_next = item_table + static_cast<std::size_t>(items[n + ahead]) * cols;
+      DENOISE_PREFETCH(p_next);
+      DENOISE_PREFETCH(p_next + cols - 1);
+      DENOISE_PREFETCH(q_next);
+      DENOISE_PREFETCH(q_next + cols - 1);
+    }
+    const T* p_row = user_table + static_cast<std::size_t>(users[n]) * cols;
+    const T* q_row = item_table + static_cast<std::size_t>(items[n]) * cols;
     const std::size_t at = n * cols;
     T part[lanes] = {};
     std::size_t c = 0;
     for (; c + lanes <= cols; c += lanes) {
+      // All loads of the chunk before its stores: the output rows may alias the tables as far as
+      // the compiler knows, and this order is what lets it keep the chunk in vector registers.
+      T pl[lanes], ql[lanes];
+      for (std::size_t j = 0; j < lanes; ++j) pl[j] = p_row[c + j];
+      for (std::size_t j = 0; j < lanes; ++j) ql[j] = q_row[c + j];
+      for (std::size_t j = 0; j < lanes; ++j) pu[at + c + j] = pl[j];
+      for (std::size_t j = 0; j < lanes; ++j) qi[at + c + j] = ql[j];
       for (std::size_t j = 0; j < lanes; ++j) {
-        const T p = pu[at + c + j] * qi[at + c + j];
-        prod[at + c + j] = p;
-        part[j] += p * h[c + j];
+        const T x = pl[j] * ql[j];
+        prod[at + c + j] = x;
+        part[j] += x * h[c + j];
       }
     }
     for (std::size_t j = 0; c + j < cols; ++j) {
-      const T p = pu[at + c + j] * qi[at + c + j];
-      prod[at + c + j] = p;
-      part[j] += p * h[c + j];
+      const T pc = p_row[c + j], qc = q_row[c + j];
+      pu[at + c + j] = pc;
+      qi[at + c + j] = qc;
+      const T x = pc * qc;
+      prod[at + c + j] = x;
+      part[j] += x * h[c + j];
     }
     // Pairwise halving by fixed widths, in a fixed order (same bits on every backend). GCC 12 still
     // adds these partial sums through the stack; a loop over the width was slower (13.7 vs 14.6 ms
