@@ -81,20 +81,20 @@ class UniformNegativeSampler {
     return by_rejection(user) ? r : nth_negative(user, r);
   }
 
-  /// Whether this sampler holds the bitset (then users with at least half the items left as
-  /// negatives are sampled by rejection).
+  /// Whether this sampler holds the bitset (then users with at most a quarter of the items as
+  /// positives are sampled by rejection).
   bool has_membership() const noexcept { return !membership_.empty(); }
 
   /// One negative per entry of `users`, written to `out` (same size): the same items as calling
-  /// sample() on each user in turn with `g`. The draws come first, in order; then the binary
-  /// searches run in interleaved groups, so that the dependent loads of several searches are in
-  /// flight at once (one search alone waits on each of its loads in turn).
+  /// sample() on each user in turn with `g`. Per group of 16 users the draws come first, in order
+  /// (a rejection user's draw is its negative); then the group's rank searches run interleaved, so
+  /// that the dependent loads of several searches are in flight at once (one search alone waits on
+  /// each of its loads in turn).
   void sample(span<const index_t> users, span<index_t> out, random::rng& g) const {
     if (out.size() != users.size())
       throw config_error("sample: " + std::to_string(users.size()) + " users but room for " +
                              std::to_string(out.size()) + " negatives",
                          location::of_field("out"));
-    // Per group of 16: draws in sample order, then the group's rank users' searches interleaved.
     for (std::size_t k0 = 0; k0 < users.size(); k0 += lanes) {
       const std::size_t m = std::min(lanes, users.size() - k0);
       prefetch_group(users.subspan(k0, m), g);
