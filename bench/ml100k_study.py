@@ -106,6 +106,9 @@ def main():
                    help="loss: the reference's validation-loss rule every --select-every steps; ndcg: per epoch")
     p.add_argument("--select-every", type=int, default=150)
     p.add_argument("--readme", default=os.path.join(HERE, "README.md"))
+    p.add_argument("--sampling", choices=["rank", "rejection"], default="rank",
+                   help="uniform negatives by the rank search (--rank-sampling: the draws this page's "
+                        "tables were measured with) or by the CLI's default rejection against a bitset")
     p.add_argument("--reuse", action="store_true", help="reuse result files of identical runs in --out-dir")
     a = p.parse_args()
     global REUSE
@@ -118,6 +121,8 @@ def main():
         base = ["--data", "ml-100k:" + a.data, "--model", model, "--loss", "bce", "--negatives", "1",
                 "--factor", "32", "--epochs", str(a.epochs), "--batch-size", "1024", "--batch-unit", "samples",
                 "--dense-adam", "--split-seed", "per-seed", "--threads", "1"]
+        if a.sampling == "rank":
+            base += ["--rank-sampling"]
         if a.selection == "loss":
             base += ["--select-every", str(a.select_every)]
         if model == "neumf":

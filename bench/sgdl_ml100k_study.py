@@ -118,6 +118,9 @@ def main():
     p.add_argument("--section", default="sgdl-study",
                    help="the table goes between <!-- SECTION:begin --> and <!-- SECTION:end --> of --readme")
     p.add_argument("--readme", default=os.path.join(HERE, "graph", "README.md"))
+    p.add_argument("--sampling", choices=["rank", "rejection"], default="rank",
+                   help="uniform negatives by the rank search (--rank-sampling: the draws this page's "
+                        "tables were measured with) or by the CLI's default rejection against a bitset")
     p.add_argument("--reuse", action="store_true", help="reuse result files of identical runs in --out-dir")
     a = p.parse_args()
     ml100k_study.REUSE = a.reuse
@@ -129,6 +132,8 @@ def main():
         base = ["--data", "split:" + a.data, "--model", model, "--negatives", "1", "--batch-unit", "positives",
                 "--epochs", str(a.epochs), "--patience", str(MODEL_PATIENCE.get(model, a.patience)), "--monitor", "ndcg@20",
                 "--dense-adam", "--threads", "1"] + MODEL_ARGS[model]
+        if a.sampling == "rank":
+            base += ["--rank-sampling"]
         sel = selection.setdefault(model, {"lr": {}, "t-ce": {}})
         for lr in LR_GRID:
             r = run_cli(a.cli, base + ["--lr", lr, "--methods", "normal", "--seeds", "1"],

@@ -77,8 +77,8 @@ class UniformNegativeSampler {
 
   /// One negative for `user`. A user who has interacted with every item is a config_error.
   index_t sample(index_t user, random::rng& g) const {
-    const index_t r = draw(user, g);
-    return by_rejection(user) ? r : nth_negative(user, r);
+    const drawn d = draw(user, g);
+    return d.is_item ? d.value : nth_negative(user, d.value);
   }
 
   /// Whether this sampler holds the bitset (then users with at most a quarter of the items as
@@ -102,12 +102,12 @@ class UniformNegativeSampler {
       std::size_t at[lanes], n_rank = 0;
       for (std::size_t l = 0; l < m; ++l) {
         const index_t u = users[k0 + l];
-        const index_t r = draw(u, g);
-        if (by_rejection(u)) {
-          out[k0 + l] = r;
+        const drawn d = draw(u, g);
+        if (d.is_item) {
+          out[k0 + l] = d.value;
         } else {
           rank_user[n_rank] = u;
-          rank[n_rank] = r;
+          rank[n_rank] = d.value;
           at[n_rank++] = k0 + l;
         }
       }
@@ -160,27 +160,38 @@ class UniformNegativeSampler {
       if (u < 0 || static_cast<std::size_t>(u) >= positives_.rows()) return;
       if (by_rejection(u)) {
         const auto j = static_cast<std::size_t>(ahead.uniform_index(static_cast<std::uint64_t>(n_items_)));
-        DENOISE_PREFETCH(membership_.data() + static_cast<std::size_t>(u) * words_ + j / 64);
+        DENOISE_PREFETCH(membership_row(u) + j / 64);
       } else {
         ahead();  // a rank draw: its search interleaves its misses already (nth_negatives)
       }
     }
   }
 
-  // After checking the user: the negative item itself for a rejection user, else a rank in
-  // [0, n_negatives(user)) for nth_negative.
-  index_t draw(index_t user, random::rng& g) const {
+  // A draw's result: the negative item itself (a rejection user), or a rank in
+  // [0, n_negatives(user)) that nth_negative turns into the item.
+  struct drawn {
+    index_t value;
+    bool is_item;
+  };
+
+  // After checking the user; decides the method once, so callers need not ask by_rejection again.
+  drawn draw(index_t user, random::rng& g) const {
     check_user(user);
     const index_t available = n_negatives(user);
     if (available <= 0)
       throw config_error("user " + std::to_string(user) + " has no item left to sample as a negative",
                          location::of_field("user"));
-    if (!by_rejection(user)) return static_cast<index_t>(g.uniform_index(static_cast<std::uint64_t>(available)));
-    const std::uint64_t* bits = membership_.data() + static_cast<std::size_t>(user) * words_;
+    if (!by_rejection(user)) return {static_cast<index_t>(g.uniform_index(static_cast<std::uint64_t>(available))), false};
+    const std::uint64_t* bits = membership_row(user);
     for (;;) {
       const auto j = static_cast<std::size_t>(g.uniform_index(static_cast<std::uint64_t>(n_items_)));
-      if (((bits[j / 64] >> (j % 64)) & 1u) == 0) return static_cast<index_t>(j);
+      if (((bits[j / 64] >> (j % 64)) & 1u) == 0) return {static_cast<index_t>(j), true};
     }
+  }
+
+  // The user's words of the bitset (bit j of the row: item j is a positive).
+  const std::uint64_t* membership_row(index_t user) const noexcept {
+    return membership_.data() + static_cast<std::size_t>(user) * words_;
   }
 
   // At most a quarter of the items positive: at most 4/3 draws on average. Denser users redraw
@@ -195,10 +206,11 @@ class UniformNegativeSampler {
     words_ = (static_cast<std::size_t>(n_items_) + 63) / 64;
     if (positives_.rows() > budget_bytes / sizeof(std::uint64_t) / words_) return;
     membership_.assign(positives_.rows() * words_, 0);
-    for (std::size_t u = 0; u < positives_.rows(); ++u)
+    for (std::size_t u = 0; u < positives_.rows(); ++u) {
+      std::uint64_t* bits = membership_.data() + u * words_;  // membership_row(u), writable
       for (const index_t j : positives_.row(u))
-        if (j >= 0 && j < n_items_)
-          membership_[u * words_ + static_cast<std::size_t>(j) / 64] |= std::uint64_t(1) << (static_cast<std::size_t>(j) % 64);
+        if (j >= 0 && j < n_items_) bits[static_cast<std::size_t>(j) / 64] |= std::uint64_t(1) << (static_cast<std::size_t>(j) % 64);
+    }
   }
 
   void check_user(index_t user) const {

@@ -27,6 +27,15 @@ double chi_square(const std::vector<long>& counts, const std::vector<double>& p,
   return chi;
 }
 
+/// What a uniform negative sampler must give user u: 1 / n_negatives(u) on each of the first
+/// `items` items that is not a positive of u, 0 on its positives.
+std::vector<double> negative_probabilities(const dd::UniformNegativeSampler& s, index_t u, index_t items) {
+  std::vector<double> p(static_cast<std::size_t>(items), 0.0);
+  for (index_t j = 0; j < items; ++j)
+    if (!s.positives().contains(static_cast<std::size_t>(u), j)) p[static_cast<std::size_t>(j)] = 1.0 / s.n_negatives(u);
+  return p;
+}
+
 /// Upper 0.001 critical value of chi-square with `dof` degrees of freedom (Wilson–Hilferty).
 double chi_square_critical(double dof) {
   const double z = 3.090232;  // 0.999 normal quantile
@@ -81,10 +90,7 @@ BOOST_AUTO_TEST_CASE(uniform_never_hits_a_positive_and_is_uniform) {
     std::vector<long> counts(200, 0);
     const long n = 60000;
     for (long k = 0; k < n; ++k) ++counts[static_cast<std::size_t>(t.sample(u, g))];
-    std::vector<double> p(200, 0.0);
-    for (index_t j = 0; j < 200; ++j)
-      if (!t.positives().contains(static_cast<std::size_t>(u), j)) p[static_cast<std::size_t>(j)] = 1.0 / t.n_negatives(u);
-    BOOST_TEST(chi_square(counts, p, n) < chi_square_critical(t.n_negatives(u) - 1.0));
+    BOOST_TEST(chi_square(counts, negative_probabilities(t, u, 200), n) < chi_square_critical(t.n_negatives(u) - 1.0));
   }
 }
 
@@ -142,10 +148,7 @@ BOOST_AUTO_TEST_CASE(uniform_rejection_and_rank_are_both_exact) {
       s->sample(users, out, g);
       std::vector<long> counts(120, 0);
       for (index_t j : out) ++counts[static_cast<std::size_t>(j)];
-      std::vector<double> p(120, 0.0);
-      for (index_t j = 0; j < 120; ++j)
-        if (!s->positives().contains(static_cast<std::size_t>(u), j)) p[static_cast<std::size_t>(j)] = 1.0 / s->n_negatives(u);
-      BOOST_TEST(chi_square(counts, p, n) < chi_square_critical(s->n_negatives(u) - 1.0));
+      BOOST_TEST(chi_square(counts, negative_probabilities(*s, u, 120), n) < chi_square_critical(s->n_negatives(u) - 1.0));
     }
   }
 }
