@@ -11,6 +11,7 @@
 
 #include "../core/error.hpp"
 #include "../core/random.hpp"
+#include "../core/shuffle.hpp"
 #include "../core/span.hpp"
 #include "batch.hpp"
 #include "interactions.hpp"
@@ -36,7 +37,7 @@ class Batcher {
     std::iota(rows_.begin(), rows_.end(), std::size_t(0));
     if (order_ == Order::shuffled) {
       random::rng g(random::derive_seed(random::derive_seed(seed_, "batch_order"), epoch));
-      for (std::size_t k = rows_.size(); k > 1; --k) std::swap(rows_[k - 1], rows_[g.uniform_index(k)]);
+      random::shuffle(rows_, g);
     }
   }
 

@@ -15,6 +15,7 @@
 
 #include "../core/error.hpp"
 #include "../core/random.hpp"
+#include "../core/shuffle.hpp"
 #include "../core/span.hpp"
 #include "../core/static_checks.hpp"
 #include "batch.hpp"
@@ -62,7 +63,7 @@ class NegativeBatcher {
     rows_ = positives_;
     if (order_ == Order::shuffled) {
       random::rng g(random::derive_seed(random::derive_seed(seed_, "batch_order"), epoch));
-      for (std::size_t k = rows_.size(); k > 1; --k) std::swap(rows_[k - 1], rows_[g.uniform_index(k)]);
+      random::shuffle(rows_, g);
     }
     rng_.reseed(random::derive_seed(random::derive_seed(seed_, "negatives"), epoch));
   }

@@ -17,6 +17,7 @@
 
 #include "../core/error.hpp"
 #include "../core/random.hpp"
+#include "../core/shuffle.hpp"
 #include "interactions.hpp"
 
 namespace denoise {
@@ -131,7 +132,7 @@ inline Split random_split(const Interactions& data, std::uint64_t seed, SplitRat
   std::vector<std::size_t> perm(n);
   std::iota(perm.begin(), perm.end(), std::size_t(0));
   random::rng g(seed, "random_split");
-  for (std::size_t k = n; k > 1; --k) std::swap(perm[k - 1], perm[g.uniform_index(k)]);
+  random::shuffle(perm, g);
   const auto n_train = static_cast<std::size_t>(std::llround(static_cast<double>(n) * ratios.train / total));
   const auto n_valid = std::min(
       n - n_train, static_cast<std::size_t>(std::llround(static_cast<double>(n) * ratios.validation / total)));

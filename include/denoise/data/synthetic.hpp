@@ -23,6 +23,7 @@
 
 #include "../core/error.hpp"
 #include "../core/random.hpp"
+#include "../core/shuffle.hpp"
 #include "interactions.hpp"
 
 namespace denoise {
@@ -207,7 +208,7 @@ inline SyntheticData make_synthetic(const SyntheticConfig& c) {
       }
     }
     // Random time order within the user.
-    for (std::size_t k = rows.size(); k > 1; --k) std::swap(rows[k - 1], rows[g.uniform_index(k)]);
+    random::shuffle(rows, g);
     for (const row& r : rows) {
       float rating = 0.0f;
       if (r.label > 0) rating = r.noisy ? static_cast<float>(1 + g.uniform_index(2)) : static_cast<float>(4 + g.uniform_index(2));

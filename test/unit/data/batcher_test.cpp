@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 namespace dd = denoise::data;
@@ -121,6 +122,37 @@ BOOST_AUTO_TEST_CASE(positives_with_k_negatives_never_hit_positives) {
     seen += batch.size() / (k + 1);
   }
   BOOST_TEST(seen == positives);
+}
+
+BOOST_AUTO_TEST_CASE(negative_batcher_shuffles_into_every_order_equally_often) {
+  // Four positives in one batch: over 2,400 epochs each of the 24 orders should come ~100 times
+  // (binomial sd ~9.8). A shuffle that never leaves a row in place (Sattolo's) reaches 6 orders,
+  // one that skips the last swap 12.
+  dd::Interactions d;
+  d.add_user(0);
+  for (index_t j = 0; j < 10; ++j) d.add_item(j);
+  for (index_t j : {1, 3, 5, 7}) d.push_back(0, j, 1.0f);
+  const dd::UniformNegativeSampler sampler(d);
+  dd::NegativeBatcher<dd::UniformNegativeSampler> nb(d, sampler, 4, 1, dd::Order::shuffled, 19);
+  std::vector<int> count(24, 0);
+  dd::Batch batch;
+  for (std::uint64_t epoch = 0; epoch < 2400; ++epoch) {
+    nb.start_epoch(epoch);
+    BOOST_REQUIRE(nb.next(batch));
+    std::vector<offset_t> order;
+    for (std::size_t r = 0; r < batch.size(); r += 2) order.push_back(batch.instances()[r]);
+    std::vector<offset_t> left{0, 1, 2, 3};
+    int code = 0;  // the order's rank among the 24 (Lehmer code)
+    for (const offset_t id : order) {
+      const auto at = std::find(left.begin(), left.end(), id);
+      BOOST_REQUIRE(at != left.end());
+      code = code * static_cast<int>(left.size()) + static_cast<int>(at - left.begin());
+      left.erase(at);
+    }
+    ++count[static_cast<std::size_t>(code)];
+    BOOST_REQUIRE(!nb.next(batch));
+  }
+  for (int c : count) BOOST_TEST((c >= 50 && c <= 200), "an order came " << c << " times of ~100");
 }
 
 BOOST_AUTO_TEST_CASE(bpr_triples_are_reproducible_per_epoch) {

@@ -14,6 +14,7 @@
 
 #include "../../core/error.hpp"
 #include "../../core/random.hpp"
+#include "../../core/shuffle.hpp"
 #include "../../core/span.hpp"
 #include "../../data/batcher.hpp"
 #include "../../data/field_batch.hpp"
@@ -63,7 +64,7 @@ class FieldRows {
       std::iota(positions_.begin(), positions_.end(), std::size_t{0});
       if (order_ == data::Order::shuffled) {
         random::rng g(random::derive_seed(seed_, static_cast<std::uint64_t>(epoch)));
-        for (std::size_t k = positions_.size(); k > 1; --k) std::swap(positions_[k - 1], positions_[g.uniform_index(k)]);
+        random::shuffle(positions_, g);
       }
     }
 

@@ -24,6 +24,7 @@
 
 #include "../../core/error.hpp"
 #include "../../core/random.hpp"
+#include "../../core/shuffle.hpp"
 #include "../../core/span.hpp"
 #include "../../core/types.hpp"
 #include "../../data/sequence_batch.hpp"
@@ -86,7 +87,7 @@ class SequenceWindows {
       next_ = 0;
       std::iota(order_.begin(), order_.end(), std::size_t{0});
       random::rng g(random::derive_seed(seed_, static_cast<std::uint64_t>(epoch)));
-      for (std::size_t k = order_.size(); k > 1; --k) std::swap(order_[k - 1], order_[g.uniform_index(k)]);
+      random::shuffle(order_, g);
     }
 
     bool next(batch<B, input_type>& out) {

@@ -1,15 +1,16 @@
-// instance_tracker<B>: the mean weight and loss each training instance got during an epoch, kept
-// on the backend and copied to the host once per epoch (never per batch). Per batch the host finds
-// the runs of consecutive samples anchored at the same instance (a group's samples are adjacent),
-// and one kernel adds each run into its instance's accumulators (weight, loss and count interleaved:
-// batches visit instances in random order, so one cache line per sample instead of three). An
-// instance that appears in two runs of one batch would race, so such a batch is accumulated by a
-// single serial launch instead: the sums are the same and so is their order, whatever the thread
-// count.
+// instance_tracker<B>: the mean weight and loss each training instance got during an epoch. Per
+// batch the host finds the runs of consecutive samples anchored at the same instance (a group's
+// samples are adjacent), and one kernel writes each run's weight sum, loss sum and length to the
+// next free entries of an epoch-long log on the backend: sequential writes, no two runs on one
+// entry, so any thread count gives the same bits. The log is copied to the host once per epoch
+// (never per batch), where each entry is added to its instance in log order. Adding the runs to
+// per-instance sums during the step instead meant a random read-modify-write per run into an
+// array as large as the model's tables (and a check for instances repeated within a batch), which
+// evicted those tables from the cache between the steps that need them.
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -20,41 +21,26 @@ namespace denoise {
 namespace train {
 namespace detail {
 
-/// Accumulators per instance: weight sum, loss sum, sample count.
+/// Entries per run and per instance: weight sum, loss sum, sample count.
 constexpr std::size_t sums_per_instance = 3;
 
 // Kernels are namespace-scope types: nvcc cannot launch a functor that is a private member.
 template <class S>
-struct accumulate_runs {  // run r covers samples [offsets[2r], offsets[2r+1])
+struct sum_runs {  // run r covers samples [offsets[2r], offsets[2r+1]); its entry: log[3r..3r+2]
   const offset_t* offsets;
-  const offset_t* run_instance;
   const S* weight;
   const S* loss;
-  S* sums;  // sums_per_instance per instance
-  std::size_t runs;
-  // Runs visit instances in random order: on the host, the accumulators of the run `ahead` runs
-  // later are prefetched, so their cache misses overlap.
-  static constexpr std::size_t ahead = 8;
+  S* log;
   DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
-    if (r + ahead < runs) DENOISE_PREFETCH(sums + sums_per_instance * static_cast<std::size_t>(run_instance[r + ahead]));
     S w = S(0), l = S(0);
     for (offset_t s = offsets[2 * r]; s < offsets[2 * r + 1]; ++s) {
       w += weight[s];
       l += loss[s];
     }
-    S* at = sums + sums_per_instance * static_cast<std::size_t>(run_instance[r]);
-    at[0] += w;
-    at[1] += l;
-    at[2] += static_cast<S>(offsets[2 * r + 1] - offsets[2 * r]);
-  }
-};
-
-template <class S>
-struct accumulate_runs_serially {
-  accumulate_runs<S> run;
-  std::size_t runs;
-  DENOISE_HOST_DEVICE void operator()(std::size_t) const {
-    for (std::size_t r = 0; r < runs; ++r) run(r);
+    S* at = log + sums_per_instance * r;
+    at[0] = w;
+    at[1] = l;
+    at[2] = static_cast<S>(offsets[2 * r + 1] - offsets[2 * r]);
   }
 };
 
@@ -65,56 +51,52 @@ class instance_tracker {
 
   void begin_epoch(std::size_t instances) {
     instances_ = instances;
-    sums_.resize(sums_per_instance * instances);
-    B::fill(sums_, scalar(0));
-    stamp_.assign(instances, 0);
-    batch_ = 0;
+    run_instance_.clear();
   }
 
-  /// Adds the batch's per-sample weights and losses; `sample_instance[s]` is the instance of
+  /// Logs the batch's per-sample weights and losses; `sample_instance[s]` is the instance of
   /// sample s (host), negative for samples about no training instance.
   void add(const std::vector<offset_t>& sample_instance, const typename B::vector& weight,
            const typename B::vector& loss) {
-    ++batch_;
     host_offsets_.clear();
-    host_instance_.clear();
-    bool repeated = false;
+    const std::size_t logged = run_instance_.size();
     const std::size_t n = sample_instance.size();
-    constexpr std::size_t ahead = 16;  // prefetch distance of the random stamp_ accesses
     for (std::size_t s = 0; s < n;) {
-      if (s + ahead < n) {
-        const offset_t later = sample_instance[s + ahead];
-        if (later >= 0 && static_cast<std::size_t>(later) < instances_) DENOISE_PREFETCH(&stamp_[static_cast<std::size_t>(later)]);
-      }
       const offset_t id = sample_instance[s];
       std::size_t e = s + 1;
       while (e < n && sample_instance[e] == id) ++e;
       if (id >= 0 && static_cast<std::size_t>(id) < instances_) {
-        auto& seen = stamp_[static_cast<std::size_t>(id)];
-        repeated |= seen == batch_;  // no branch: the loads of consecutive runs overlap
-        seen = batch_;
         host_offsets_.push_back(static_cast<offset_t>(s));
         host_offsets_.push_back(static_cast<offset_t>(e));
-        host_instance_.push_back(id);
+        run_instance_.push_back(id);
       }
       s = e;
     }
-    if (host_instance_.empty()) return;
+    const std::size_t runs = run_instance_.size() - logged;
+    if (runs == 0) return;
     B::from_host(host_offsets_, offsets_);  // run r covers samples [offsets[2r], offsets[2r+1])
-    B::from_host(host_instance_, run_instance_);
-    const std::size_t runs = host_instance_.size();
-    accumulate_runs<scalar> k{B::ptr(offsets_), B::ptr(run_instance_), B::ptr(weight), B::ptr(loss),
-                          B::ptr(sums_), runs};
-    if (repeated) {
-      B::launch(1, accumulate_runs_serially<scalar>{k, runs});
-    } else {
-      B::launch(runs, k, 8);
-    }
+    // The log keeps its entries as it grows (a batch's runs are appended), doubling so that an
+    // epoch regrows it O(log runs) times and never after the first epoch.
+    const std::size_t needed = sums_per_instance * (logged + runs);
+    if (log_.size() < needed) log_.resize(std::max(needed, 2 * log_.size()));
+    B::launch(runs, sum_runs<scalar>{B::ptr(offsets_), B::ptr(weight), B::ptr(loss),
+                                     B::ptr(log_) + sums_per_instance * logged}, 8);
   }
 
   /// Mean weight and loss per instance over the epoch (NaN where the instance got no sample).
   void finish(std::vector<float>& mean_weight, std::vector<float>& mean_loss) {
-    B::to_host(sums_, host_sums_);
+    if (!run_instance_.empty()) B::to_host(log_, host_log_);
+    host_sums_.assign(sums_per_instance * instances_, scalar(0));
+    constexpr std::size_t ahead = 16;  // the instances come in random order: prefetch their sums
+    const std::size_t runs = run_instance_.size();
+    for (std::size_t r = 0; r < runs; ++r) {
+      if (r + ahead < runs) DENOISE_PREFETCH(host_sums_.data() + sums_per_instance * static_cast<std::size_t>(run_instance_[r + ahead]));
+      scalar* at = host_sums_.data() + sums_per_instance * static_cast<std::size_t>(run_instance_[r]);
+      const scalar* entry = host_log_.data() + sums_per_instance * r;
+      at[0] += entry[0];
+      at[1] += entry[1];
+      at[2] += entry[2];
+    }
     const float nan = std::numeric_limits<float>::quiet_NaN();
     mean_weight.assign(instances_, nan);
     mean_loss.assign(instances_, nan);
@@ -129,12 +111,11 @@ class instance_tracker {
 
  private:
   std::size_t instances_ = 0;
-  std::uint32_t batch_ = 0;
-  typename B::vector sums_;  // sums_per_instance per instance
-  typename B::offset_vector offsets_, run_instance_;
-  std::vector<std::uint32_t> stamp_;  // the last batch (1-based) that saw the instance
-  std::vector<offset_t> host_offsets_, host_instance_;
-  std::vector<scalar> host_sums_;
+  typename B::vector log_;  // sums_per_instance per run of this epoch, in the order the runs came
+  typename B::offset_vector offsets_;
+  std::vector<offset_t> host_offsets_;
+  std::vector<offset_t> run_instance_;  // the instance of each logged run (host)
+  std::vector<scalar> host_log_, host_sums_;
 };
 
 }  // namespace detail
