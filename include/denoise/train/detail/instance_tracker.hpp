@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstddef>
-#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -75,16 +74,17 @@ class instance_tracker {
     const std::size_t runs = run_instance_.size() - logged;
     if (runs == 0) return;
     B::from_host(host_offsets_, offsets_);  // run r covers samples [offsets[2r], offsets[2r+1])
-    // The log keeps its entries as it grows (a batch's runs are appended), doubling so that an
-    // epoch regrows it O(log runs) times and never after the first epoch.
+    // The log keeps its entries as it grows (a batch's runs are appended); the container's
+    // capacity grows geometrically, and after an epoch as long as this one it never regrows.
     const std::size_t needed = sums_per_instance * (logged + runs);
-    if (log_.size() < needed) log_.resize(std::max(needed, 2 * log_.size()));
+    if (log_.size() < needed) log_.resize(needed);
     B::launch(runs, sum_runs<scalar>{B::ptr(offsets_), B::ptr(weight), B::ptr(loss),
                                      B::ptr(log_) + sums_per_instance * logged}, 8);
   }
 
   /// Mean weight and loss per instance over the epoch (NaN where the instance got no sample).
   void finish(std::vector<float>& mean_weight, std::vector<float>& mean_loss) {
+    log_.resize(sums_per_instance * run_instance_.size());  // this epoch's entries only: copy no more
     if (!run_instance_.empty()) B::to_host(log_, host_log_);
     host_sums_.assign(sums_per_instance * instances_, scalar(0));
     constexpr std::size_t ahead = 16;  // the instances come in random order: prefetch their sums
