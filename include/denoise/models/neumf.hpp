@@ -56,7 +56,7 @@ struct neumf_options {
   nn::init::initializer embedding_init = nn::init::normal(0.0, 0.01);  ///< all four embeddings
   nn::init::initializer mlp_init = nn::init::xavier_uniform();         ///< tower weights (biases 0)
   nn::init::initializer output_init = nn::init::xavier_uniform();      ///< prediction layer h (bias 0)
-  index_t score_pairs = 4096;  ///< (user, item) pairs per block in score(); bounds its workspace
+  index_t score_pairs = 4096;  ///< (user, item) pairs per block in score() (row-major); bounds its workspace
   /// Training: the first tower layer by input halves over the batch's distinct users and items
   /// (see the class comment); false: one product over the concatenated embeddings of every pair.
   bool split_first_layer = true;
@@ -92,7 +92,11 @@ class NeuMF {
       typename nn::Embedding<B>::cache user_g, item_g, user_m, item_m;
       typename nn::MLP<B>::cache mlp;
       typename nn::Dense<B>::cache out;
-      matrix pg, qg, pm, qm, g, x, m, z, y;  // forward
+      matrix pg, qg, pm, qm, g, m, z, y;  // forward
+      // The tower's input [p || q] per pair. The split first layer never reads it: it is formed
+      // on demand, for jvp() and logit_gradients() only (mutable: they take the workspace const).
+      mutable matrix x;
+      mutable bool x_formed = false;
       matrix dy, dz, dg, dm, dx, d1;         // backward
       // the split first layer (split_first_layer): distinct users/items, each pair's slot among
       // them, their MLP embeddings and first-layer parts, and the gradients at those
@@ -178,6 +182,7 @@ class NeuMF {
     const auto* s = ws.s_.find();
     detail::require_forwarded(s && s->forwarded, "NeuMF", "jvp");
     direction.require_matches(*this, "NeuMF::jvp");
+    form_tower_input(*s);
     const auto n = static_cast<index_t>(s->pairs);
     // GMF tower: g_dot = p_dot ⊙ q + p ⊙ q_dot
     user_g_.tangent(s->user_g, direction[0], t_a_);
@@ -208,6 +213,7 @@ class NeuMF {
   void logit_gradients(const workspace& ws, nn::logit_gradients<B>& out) {
     const auto* s = ws.s_.find();
     detail::require_forwarded(s && s->forwarded, "NeuMF", "logit_gradients");
+    form_tower_input(*s);
     const auto n = static_cast<index_t>(s->pairs);
     const index_t f = options_.factor;
     const scalar* h = B::ptr(out_.weight());  // (f + last) x 1: h_G then h_M
@@ -262,8 +268,8 @@ class NeuMF {
   /// scores[r, j] = logit(users[r], j) in evaluation mode (no dropout, whatever train() says).
   /// The GMF part is one gemm, (P^G_users ⊙ h_G) Q^G^T. The first tower layer splits into a user
   /// part P^M_users W1_top and an item part Q^M W1_bottom + b1, each computed once; the rest of
-  /// the tower runs on blocks of users x all items (options().score_pairs pairs at a time) in
-  /// reused buffers. Uses its own buffers: a pending forward/backward is not disturbed.
+  /// the tower runs on blocks of options().score_pairs (user, item) pairs, row-major over users x
+  /// items, in reused buffers. Uses its own buffers: a pending forward/backward is not disturbed.
   void score(const index_vector& users, matrix& scores) {
     const index_t nu = static_cast<index_t>(users.size());
     const index_t ni = items();
@@ -278,29 +284,32 @@ class NeuMF {
     const index_t h1 = mlp_.layer(0).out();
     B::gather_rows(user_m_.table(), users, sm_);
     first_layer_parts(B::as_view(static_cast<const matrix&>(sm_)), B::as_view(item_m_.table()), user_part_, item_part_);
-    // the rest of the tower on blocks of users
-    const index_t per_block = std::max<index_t>(1, options_.score_pairs / ni);
+    // the rest of the tower on blocks of score_pairs pairs, taken row-major over users x items (a
+    // block may end inside a user's row): its activations stay in cache between the layers
+    const std::size_t total = static_cast<std::size_t>(nu) * static_cast<std::size_t>(ni);
+    const auto per_block = static_cast<std::size_t>(options_.score_pairs);
     const typename B::const_view h_m{B::ptr(out_.weight()) + f, last_, 1};
-    for (index_t r0 = 0; r0 < nu; r0 += per_block) {
-      const index_t rows = std::min(per_block, nu - r0);
-      const index_t pairs = rows * ni;
+    tower_out_.resize(mlp_.layers() - 1);
+    for (std::size_t p0 = 0; p0 < total; p0 += per_block) {
+      const auto pairs = static_cast<index_t>(std::min(per_block, total - p0));
       ha_.resize(pairs, h1);
       B::launch(static_cast<std::size_t>(pairs),
-                kernels::pair_first_layer<scalar>{B::ptr(user_part_), B::ptr(item_part_), B::ptr(ha_),
-                                                  static_cast<std::size_t>(r0), static_cast<std::size_t>(ni),
-                                                  static_cast<std::size_t>(h1)},
+                kernels::pair_first_layer<scalar>{B::ptr(user_part_), B::ptr(item_part_), B::ptr(ha_), p0,
+                                                  static_cast<std::size_t>(ni), static_cast<std::size_t>(h1)},
                 static_cast<std::size_t>(h1));
+      // Each layer writes its own buffer, so every buffer keeps one shape from block to block
+      // (swapping two buffers of different widths made each resize zero-fill again).
+      const matrix* in = &ha_;
       for (std::size_t l = 1; l < mlp_.layers(); ++l) {
         nn::Dense<B>& layer = mlp_.layer(l);
-        B::gemm(false, false, scalar(1), ha_, layer.weight(), scalar(0), hb_);
-        B::add_row_broadcast(hb_, layer.bias());
-        B::map(hb_, hb_, kernels::relu<scalar>{});
-        using std::swap;
-        swap(ha_, hb_);
+        matrix& out = tower_out_[l - 1];
+        layer.start_with_bias(pairs, out);
+        B::gemm(false, false, scalar(1), *in, layer.weight(), scalar(1), out);
+        B::map(out, out, kernels::relu<scalar>{});
+        in = &out;
       }
-      const typename B::view block{B::ptr(scores) + static_cast<std::size_t>(r0) * static_cast<std::size_t>(ni),
-                                   pairs, 1};
-      B::gemm(false, false, scalar(1), B::as_view(static_cast<const matrix&>(ha_)), h_m, scalar(1), block);
+      const typename B::view block{B::ptr(scores) + p0, pairs, 1};
+      B::gemm(false, false, scalar(1), B::as_view(*in), h_m, scalar(1), block);
     }
   }
 
@@ -345,6 +354,7 @@ class NeuMF {
       s.x.resize(n, 2 * e_);
       detail::put_cols<B>(s.pm, s.x, 0);
       detail::put_cols<B>(s.qm, s.x, e_);
+      s.x_formed = true;
       mlp_.forward(s.x, s.m, s.mlp);
     }
     s.z.resize(n, options_.factor + last_);
@@ -378,8 +388,9 @@ class NeuMF {
   }
 
   // The MLP tower's forward with the first layer by input halves over distinct rows (see the
-  // class comment). x = [p || q] per pair is still formed: tangent() and per-sample gradients
-  // read it as the first layer's input.
+  // class comment). x = [p || q] per pair, the first layer's input as far as tangent() and
+  // per-sample gradients know, is only sized here (2 MB per batch of 2,048 pairs that training
+  // never reads): form_tower_input() fills it when they need it.
   template <class State>
   void split_forward(const index_vector& users, const index_vector& items, State& s) {
     B::check_indices(users, this->users(), "gather_rows");  // before the grouping indexes with them
@@ -391,12 +402,8 @@ class NeuMF {
     user_m_.attach(users, s.user_m);
     item_m_.attach(items, s.item_m);
     const std::size_t n = users.size();
-    const auto e = static_cast<std::size_t>(e_);
     s.x.resize(static_cast<index_t>(n), 2 * e_);
-    B::launch(n,
-              kernels::concat_slot_rows<scalar, index_t>{B::ptr(s.pu), B::ptr(s.qi), B::ptr(s.user_slot),
-                                                         B::ptr(s.item_slot), B::ptr(s.x), e, e},
-              2 * e);
+    s.x_formed = false;
     mlp_.forward_with_first(s.x, s.m, s.mlp, [&](matrix& first) {
       const index_t h1 = mlp_.layer(0).out();
       first_layer_parts(B::as_view(static_cast<const matrix&>(s.pu)), B::as_view(static_cast<const matrix&>(s.qi)),
@@ -408,6 +415,18 @@ class NeuMF {
                                                         static_cast<std::size_t>(h1)},
                 static_cast<std::size_t>(h1));
     });
+  }
+
+  // Fills s.x = [p || q] per pair if split_forward left it unformed (same values as forming it there).
+  template <class State>
+  void form_tower_input(const State& s) const {
+    if (s.x_formed) return;
+    const auto e = static_cast<std::size_t>(e_);
+    B::launch(s.pairs,
+              kernels::concat_slot_rows<scalar, index_t>{B::ptr(s.pu), B::ptr(s.qi), B::ptr(s.user_slot),
+                                                         B::ptr(s.item_slot), B::ptr(s.x), e, e},
+              2 * e);
+    s.x_formed = true;
   }
 
   // The tower's backward for split_forward: the gradient at the first layer's output is summed
@@ -450,8 +469,8 @@ class NeuMF {
     nn::Dense<B>& layer = mlp_.layer(0);
     const index_t h1 = layer.out();
     B::gemm(false, false, scalar(1), user_rows, first_half(0), scalar(0), resized_view(up, user_rows.rows, h1));
-    B::gemm(false, false, scalar(1), item_rows, first_half(1), scalar(0), resized_view(ip, item_rows.rows, h1));
-    B::add_row_broadcast(ip, layer.bias());
+    layer.start_with_bias(item_rows.rows, ip);
+    B::gemm(false, false, scalar(1), item_rows, first_half(1), scalar(1), B::as_view(ip));
   }
   static typename B::view resized_view(matrix& m, index_t rows, index_t cols) {
     m.resize(rows, cols);
@@ -492,7 +511,8 @@ class NeuMF {
   bool training_ = true;
   workspace own_;                                     // the convenience forward()/backward()'s
   matrix t_a_, t_b_, t_g_, t_x_, t_m_, t_z_, t_y_;    // jvp() scratch
-  matrix su_, sm_, user_part_, item_part_, ha_, hb_;  // score() buffers
+  matrix su_, sm_, user_part_, item_part_, ha_;      // score() buffers
+  std::vector<matrix> tower_out_;                     // score(): the outputs of tower layers 1, 2, ...
   matrix fa_;                                         // features() buffer
   matrix lg_a_, lg_b_, lg_dm_;                        // logit_gradients() scratch
   nn::mlp_logit_gradients<B> lg_tower_;

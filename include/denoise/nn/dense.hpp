@@ -7,12 +7,26 @@
 
 #include "../backends/static_checks.hpp"
 #include "../core/error.hpp"
+#include "../core/macros.hpp"
 #include "../core/random.hpp"
 #include "init.hpp"
 #include "parameter.hpp"
 
 namespace denoise {
 namespace nn {
+namespace kernels {
+/// Row r: y[r, :] = b (b has `cols` entries).
+template <class T>
+struct copy_row_to_rows {
+  T* y;
+  const T* b;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    T* row = y + r * cols;
+    for (std::size_t c = 0; c < cols; ++c) row[c] = b[c];
+  }
+};
+}  // namespace kernels
 
 template <class B>
 class Dense {
@@ -44,9 +58,22 @@ class Dense {
   /// y = x W + b. x must stay alive, unchanged and at the same address until backward().
   void forward(const matrix& x, matrix& y, cache& c) const {
     check_input(x);
-    B::gemm(false, false, scalar(1), x, w_, scalar(0), y);
-    if (has_bias_) B::add_row_broadcast(y, b_);
+    if (has_bias_) {
+      start_with_bias(x.rows(), y);
+      B::gemm(false, false, scalar(1), x, w_, scalar(1), y);
+    } else {
+      B::gemm(false, false, scalar(1), x, w_, scalar(0), y);
+    }
     c.x = &x;
+  }
+
+  /// y = `rows` copies of the bias row, for a product to be added to (gemm with beta = 1): one
+  /// pass over y instead of a product's zero fill and then a bias pass. The product's sum for each
+  /// entry is added to b once, as it was added once to the zero-started product before.
+  void start_with_bias(index_t rows, matrix& y) const {
+    y.resize(rows, out());
+    const auto cols = static_cast<std::size_t>(out());
+    B::launch(static_cast<std::size_t>(rows), kernels::copy_row_to_rows<scalar>{B::ptr(y), B::ptr(b_), cols}, cols);
   }
 
   /// Records x as the input of a forward the caller computed itself (a model's fused kernel), so

@@ -67,7 +67,7 @@ DENOISE_TYPED_TEST(gradients, backend_list_double) {
 DENOISE_TYPED_TEST(score_matches_forward, backend_list_double) {
   auto m = small_neumf<TestType>(0.4);
   check_score_matches_forward(m);
-  auto blocks = small_neumf<TestType>(0.0, 3, 23);  // blocks of 2 users, a ragged last block
+  auto blocks = small_neumf<TestType>(0.0, 3, 23);  // blocks of 23 pairs: they end inside users' rows
   check_score_matches_forward(blocks);
 }
 

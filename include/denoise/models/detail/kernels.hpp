@@ -186,9 +186,10 @@ struct take_cols {
   }
 };
 
-/// NeuMF scoring: the first tower layer over (user row, every item) pairs of a block of users,
-///   out[(r - first) * items + j, c] = relu(user_part[r, c] + item_part[j, c])
-/// (the first layer's bias is already in user_part). One launch index per pair (an output row).
+/// NeuMF scoring: the first tower layer over a block of the (user row, item) pairs of score(),
+/// taken row-major (pair p = user row p / items, item p % items), from pair `first` on:
+///   out[k, c] = relu(user_part[(first + k) / items, c] + item_part[(first + k) % items, c])
+/// (the first layer's bias is already in item_part). One launch index per pair (an output row).
 template <class T>
 struct pair_first_layer {
   const T* user_part;
@@ -197,10 +198,11 @@ struct pair_first_layer {
   std::size_t first;
   std::size_t items;
   std::size_t cols;
-  DENOISE_HOST_DEVICE void operator()(std::size_t pair) const {
-    const T* u = user_part + (first + pair / items) * cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t k) const {
+    const std::size_t pair = first + k;
+    const T* u = user_part + (pair / items) * cols;
     const T* v = item_part + (pair % items) * cols;
-    T* o = out + pair * cols;
+    T* o = out + k * cols;
     for (std::size_t c = 0; c < cols; ++c) {
       const T x = u[c] + v[c];
       o[c] = x > T(0) ? x : T(0);
