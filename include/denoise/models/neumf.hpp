@@ -97,7 +97,7 @@ class NeuMF {
       // on demand, for jvp() and logit_gradients() only (mutable: they take the workspace const).
       mutable matrix x;
       mutable bool x_formed = false;
-      matrix dy, dz, dg, dm, dx, d1;         // backward
+      matrix dy, dm, dx, d1;                 // backward
       // the split first layer (split_first_layer): distinct users/items, each pair's slot among
       // them, their MLP embeddings and first-layer parts, and the gradients at those
       typename nn::Embedding<B>::cache user_distinct, item_distinct;
@@ -158,9 +158,12 @@ class NeuMF {
     auto* s = ws.s_.find();
     detail::require_dlogits(dlogits.size(), s ? s->pairs : 0, s && s->forwarded, "NeuMF");
     detail::as_column<B>(dlogits, s->dy);
-    out_.backward(s->out, s->dy, s->dz);
-    detail::take_cols<B>(s->dz, 0, options_.factor, s->dg);
-    detail::take_cols<B>(s->dz, options_.factor, last_, s->dm);
+    // The prediction layer: dh and db here; its input gradient dy h^T is never formed whole. The
+    // tower's part dy h_M^T is written for the MLP's backward; the GMF part dy h_G^T is computed
+    // inside the GMF embeddings' scatter-add below, as in GMF.
+    out_.backward(s->out, s->dy);
+    const scalar* h = B::ptr(out_.weight());  // (factor + last) x 1: h_G then h_M
+    detail::outer_product<B>(dlogits, h + options_.factor, last_, s->dm);
     if (s->split) {
       split_backward(*s);
     } else {
@@ -170,10 +173,10 @@ class NeuMF {
       detail::take_cols<B>(s->dx, e_, e_, s->d1);
       item_m_.backward(s->item_m, s->d1);
     }
-    detail::multiply<B>(s->dg, s->qg, s->d1);
-    user_g_.backward(s->user_g, s->d1);
-    detail::multiply<B>(s->dg, s->pg, s->d1);
-    item_g_.backward(s->item_g, s->d1);
+    // d p^G_u = (dy h_G) ⊙ q^G_i and d q^G_i = (dy h_G) ⊙ p^G_u, computed where they are added
+    const auto f = static_cast<std::size_t>(options_.factor);
+    user_g_.backward_rows(s->user_g, kernels::gmf_gradient_rows<scalar>{B::ptr(dlogits), h, B::ptr(s->qg), f});
+    item_g_.backward_rows(s->item_g, kernels::gmf_gradient_rows<scalar>{B::ptr(dlogits), h, B::ptr(s->pg), f});
   }
 
   /// Exact JVP of ws's logits along a direction (parts in visit_parameters order), through both

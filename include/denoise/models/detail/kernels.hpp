@@ -120,6 +120,20 @@ struct gmf_gradient_rows {
   }
 };
 
+/// Row r: out[r, c] = d[r] * v[c]: the outer product d v^T
+template <class T>
+struct outer_product_rows {
+  const T* d;
+  const T* v;
+  T* out;
+  std::size_t cols;
+  DENOISE_HOST_DEVICE void operator()(std::size_t r) const {
+    const T dr = d[r];
+    T* o = out + r * cols;
+    for (std::size_t c = 0; c < cols; ++c) o[c] = dr * v[c];
+  }
+};
+
 /// Row r: out[r, c] = x[r, c] * w[c]
 template <class T>
 struct multiply_row_broadcast {

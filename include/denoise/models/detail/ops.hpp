@@ -33,6 +33,15 @@ void scale_rows(const typename B::vector& d, const typename B::matrix& x, typena
             cols_of<B>(x));
 }
 
+/// out[r, c] = d[r] * v[c]: the outer product d v^T, d.size() x cols (v: cols entries in backend
+/// memory). The same bits as a gemm of inner size 1, without its zero fill.
+template <class B>
+void outer_product(const typename B::vector& d, const typename B::scalar* v, index_t cols, typename B::matrix& out) {
+  out.resize(static_cast<index_t>(d.size()), cols);
+  const auto c = static_cast<std::size_t>(cols);
+  B::launch(d.size(), kernels::outer_product_rows<typename B::scalar>{B::ptr(d), v, B::ptr(out), c}, c);
+}
+
 /// out[r, c] = x[r, c] * w[c]   (w: x.cols() entries in backend memory; out may be x)
 template <class B>
 void multiply_row_broadcast(const typename B::matrix& x, const typename B::scalar* w, typename B::matrix& out) {
