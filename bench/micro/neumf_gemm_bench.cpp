@@ -103,7 +103,7 @@ constexpr std::int64_t split_step_flops() {
 }
 
 void BM_neumf_tower_split(benchmark::State& state) {
-  const denoise::threads::scoped team(1);
+  const denoise::threads::scoped team(static_cast<int>(state.range(0)));  // the threads (OpenMP)
   const index_t e = tower_widths[0] / 2, h1 = tower_widths[1];
   const auto random = [](index_t rows, index_t cols, std::uint64_t seed) {
     E::matrix m(rows, cols);
@@ -152,4 +152,4 @@ void BM_neumf_tower_split(benchmark::State& state) {
 
 BENCHMARK(BM_neumf_tower_eigen)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_neumf_tower_backend)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_neumf_tower_split)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_neumf_tower_split)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
